@@ -1,0 +1,1 @@
+"""Process-wide runtime pieces of the drop-in (the Session patch; later the NPU session runtime)."""
