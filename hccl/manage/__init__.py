@@ -1,0 +1,1 @@
+"""Group management of the emulated HCCL (``hccl.manage.api``)."""

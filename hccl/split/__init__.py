@@ -1,0 +1,1 @@
+"""Gradient-split strategies of the emulated HCCL (``hccl.split.api``)."""
