@@ -286,7 +286,7 @@ def set_graph_exec_config(fetch, dynamic_input=False, dynamic_graph_execute_mode
         tensor = ops.get_default_graph().get_tensor_by_name(fetch)
         return set_graph_exec_config(tensor, dynamic_input, dynamic_graph_execute_mode, dynamic_inputs_shape_range,
                                      is_train_graph, experimental_config)
-    if not isinstance(fetch, (ops.Operation, ops.Tensor)):
+    if not isinstance(fetch, (ops.Operation, tf.Tensor)):
         raise ValueError(f"fetch is invalid, should be op, tensor, list, tuple or tensor name; got {type(fetch)}")
     op = _op_of(fetch)
     op._set_attr("_graph_dynamic_input", attr_value_pb2.AttrValue(b=bool(dynamic_input)))  # pylint: disable=protected-access
