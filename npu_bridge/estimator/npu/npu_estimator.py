@@ -24,7 +24,6 @@ import sys
 import tensorflow.compat.v1 as tf
 from tensorflow.python.framework import constant_op
 from tensorflow.python.ops import array_ops
-from tensorflow.python.ops import control_flow_ops
 from tensorflow.python.training import monitored_session
 from tensorflow.python.util import function_utils
 from tensorflow.python.util import tf_inspect
@@ -64,8 +63,7 @@ def _wrap_computation_in_while_loop(iterations_per_loop_var, op_fn):
         with tf.control_dependencies([op_fn]):
             return i + 1
 
-    return control_flow_ops.while_loop(lambda i: i < iterations, body, [constant_op.constant(0)],
-                                       parallel_iterations=1)
+    return tf.while_loop(lambda i: i < iterations, body, [constant_op.constant(0)], parallel_iterations=1)
 
 
 class _OutfeedHostCall:

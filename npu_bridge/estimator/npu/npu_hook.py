@@ -14,6 +14,7 @@ import logging
 import os
 
 import tensorflow.compat.v1 as tf
+from tensorflow.python.ops import gen_summary_ops
 from tensorflow.python.ops import summary_ops_v2
 from tensorflow.python.training import basic_session_run_hooks
 from tensorflow.python.training import session_run_hook
@@ -156,7 +157,7 @@ class NPUInfeedOutfeedSessionHook(session_run_hook.SessionRunHook):
 
     def begin(self):
         self._init_ops = list(summary_ops_v2.summary_writer_initializer_op())
-        self._finalize_ops = [summary_ops_v2.flush(writer=op.inputs[0]) for op in self._init_ops]
+        self._finalize_ops = [gen_summary_ops.flush_summary_writer(op.inputs[0]) for op in self._init_ops]
 
     def after_create_session(self, session, coord):
         if self._init_ops:
