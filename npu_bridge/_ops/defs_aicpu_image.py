@@ -158,10 +158,28 @@ _DEFORMABLE_ATTRS = [("strides", REQUIRED), ("pads", REQUIRED), ("ksize", REQUIR
                      ("data_format", "NHWC"), ("deformable_groups", 1), ("modulated", True)]
 
 
-@register("DeformableOffsets", inputs=["x", "offsets"], attrs=_DEFORMABLE_ATTRS)
+def deformable_offsets_grad_view(view, grad):
+    """[grad_x, grad_offsets] of a DeformableOffsets instance (``view``: an ``OpView``), via DeformableOffsetsGrad."""
+    from npu_bridge._ops import gen_ops
+
+    attrs = {name: view.get_attr(name) for name, _ in _DEFORMABLE_ATTRS}
+    return list(gen_ops.deformable_offsets_grad(grad, view.inputs[0], view.inputs[1], **attrs))
+
+
+def _deformable_offsets_grad(inputs, outputs, grads):
+    from npu_bridge._ops.composite import OpView
+
+    return deformable_offsets_grad_view(OpView.of(outputs[0].op), grads[0])
+
+
+@register("DeformableOffsets", inputs=["x", "offsets"], attrs=_DEFORMABLE_ATTRS, grad=_deformable_offsets_grad)
 def deformable_offsets(x, offsets, **attrs):
     """Deformed kernel-tap samples of ``x``: [N, OH·KH, OW·KW, C] (NHWC), masked when ``modulated``."""
     x = ops.convert_to_tensor(x, name="x")
+    if not context.executing_eagerly():
+        from npu_bridge._ops.composite import record_attrs
+
+        record_attrs(**attrs)
     return _deformable_sample(x, ops.convert_to_tensor(offsets, dtype=x.dtype, name="offsets"), **attrs)
 
 
@@ -217,6 +235,8 @@ def decode_image_v3(contents, channels, dtype, expand_animations):
     """Decodes BMP/GIF/JPEG/PNG like ``tf.io.decode_image`` (float32 scaled to [0, 1])."""
     if channels < 0:
         raise ValueError(f"DecodeImageV3: channels must be non-negative, got {channels}")
+    if dtypes.as_dtype(dtype) not in (dtypes.uint8, dtypes.uint16, dtypes.float32):
+        raise ValueError(f"DecodeImageV3: dtype={dtypes.as_dtype(dtype).name}; legal values: uint8, uint16, float32")
     return image_ops.decode_image(contents, channels=channels, dtype=dtypes.as_dtype(dtype),
                                   expand_animations=expand_animations)
 

@@ -15,15 +15,15 @@ import os
 
 import numpy as np
 from tensorflow.python.framework import dtypes, ops
-from tensorflow.python.ops import array_ops, io_ops, math_ops, parsing_ops, state_ops
+from tensorflow.python.ops import array_ops, io_ops, math_ops, parsing_ops, state_ops, variables
 
 from npu_bridge._ops.registry import REQUIRED, register
 
 
 def _assign_if_variable(target, value):
-    if hasattr(target, "assign") and not isinstance(target, ops.Tensor):
+    if isinstance(target, variables.Variable):
         return target.assign(value)
-    if isinstance(target, ops.Tensor) and target.dtype._is_ref_dtype:  # pylint: disable=protected-access
+    if getattr(getattr(target, "dtype", None), "_is_ref_dtype", False):  # a ref tensor of a variable
         return state_ops.assign(target, value)
     return None
 

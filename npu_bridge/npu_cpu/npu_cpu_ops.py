@@ -39,7 +39,10 @@ def dense_image_warp(image, flow, name=None):
 
 def dense_image_warp_grad(op, grad):
     """Gradient of a ``DenseImageWarp`` op: [grad_image, grad_flow] (op.inputs = image, flow)."""
-    image, flow = op.inputs[0], op.inputs[1]
+    from npu_bridge._ops.composite import OpView
+
+    view = OpView.of(op)
+    image, flow = view.inputs[0], view.inputs[1]
     grad_image, grad_flow = gen_npu_cpu_ops.dense_image_warp_grad(grad, image, flow)
     return [grad_image, grad_flow]
 

@@ -1,0 +1,1 @@
+"""JPEG decode-and-resize ops (upstream ``npu_bridge.image``)."""
