@@ -2,7 +2,8 @@
 
 The emulator runs one rank: every collective is computed for a world of ``rank_size`` equal to 1
 (allreduce/broadcast/allgather/reduce_scatter are the identity).  Multi-rank requests are refused
-by the Python wrappers in ``npu_bridge.hccl.hccl_ops`` before an op is built.
+by the Python wrappers in ``npu_bridge.hccl.hccl_ops`` before an op is built, and by the builders
+here when a ``rank_size`` attribute asks for more than one rank.
 """
 from tensorflow.python.framework import ops
 from tensorflow.python.ops import array_ops
@@ -16,6 +17,13 @@ def _check_reduction(op, reduction):
     r = reduction.decode() if isinstance(reduction, bytes) else reduction
     if r not in _REDUCTIONS:
         raise ValueError(f"{op}: reduction must be one of {list(_REDUCTIONS)}, got {reduction!r}")
+
+
+def _require_one_rank(op, rank_size):
+    """The ops compute a world of one rank; a larger ``rank_size`` attribute is refused."""
+    from npu_bridge import _distribution  # pylint: disable=import-outside-toplevel
+
+    _distribution.require_single_rank(f"{op}(rank_size={int(rank_size)})", int(rank_size))
 
 
 def _identity_grad(inputs, outputs, grads):
@@ -39,8 +47,9 @@ def hcom_all_reduce(input, reduction, group, fusion, fusion_id):  # pylint: disa
 
 @register("HcomAllGather", inputs=["input"], attrs={"group": REQUIRED, "rank_size": REQUIRED, "fusion": 0, "fusion_id": -1})
 def hcom_all_gather(input, group, rank_size, fusion, fusion_id):  # pylint: disable=redefined-builtin
-    """Concatenation along dim 0 over ``rank_size`` (= 1) ranks."""
-    return array_ops.concat([input] * int(rank_size), axis=0) if int(rank_size) > 1 else array_ops.identity(input)
+    """Concatenation along dim 0 over ``rank_size`` (= 1) ranks: the input itself."""
+    _require_one_rank("HcomAllGather", rank_size)
+    return array_ops.identity(input)
 
 
 @register("HcomBroadcast", inputs=["input"], attrs={"root_rank": REQUIRED, "group": REQUIRED, "fusion": 2, "fusion_id": 0})
@@ -68,6 +77,7 @@ def hcom_reduce(input, reduction, group, root_rank, fusion, fusion_id):  # pylin
 def hcom_reduce_scatter(input, reduction, group, rank_size, fusion, fusion_id):  # pylint: disable=redefined-builtin
     """Reduce then scatter dim 0 over one rank: the input itself."""
     _check_reduction("HcomReduceScatter", reduction)
+    _require_one_rank("HcomReduceScatter", rank_size)
     return array_ops.identity(input)
 
 
