@@ -69,3 +69,13 @@ def test_explicit_builder_is_respected():
         tf.Variable(1.0)
         builder = BulkSaverBuilder()
         assert NPUSaver(builder=builder)._builder is builder
+
+
+def test_records_of_another_graph_are_ignored():
+    with tf.Graph().as_default():
+        old = tf.Variable(tf.zeros([2]), name="w")
+        util.add_grads_and_vars([(tf.ones([2]), old)], 1)
+    with tf.Graph().as_default() as graph:
+        tf.Variable(tf.zeros([2]), name="w")  # same name, different variable
+        NPUSaver()
+        assert not _broadcasts(graph)

@@ -137,6 +137,8 @@ class NPUEstimatorSpec(model_fn_lib.EstimatorSpec):
 
 
 def _check_model_dir(model_dir, config):
+    if model_dir is not None:
+        model_dir = os.fspath(model_dir)
     if model_dir is not None and config.model_dir is not None and model_dir != config.model_dir:
         raise ValueError(
             "`model_dir` are set both in NPUEstimator and NPURunConfig, but with different values: "

@@ -36,9 +36,7 @@ class NPUBulkSaverBuilder(BulkSaverBuilder):
         saved = getattr(self, "_npu_saved", [])
         self._npu_saved = []
         saved_ids = {id(v) for v in saved}
-        saved_names = {getattr(v, "name", None) for v in saved}
-        items = [item for item in util.get_all_grad_item()
-                 if item.root_rank_id >= 0 and (id(item.var) in saved_ids or item.var.name in saved_names)]
+        items = [item for item in util.get_all_grad_item() if item.root_rank_id >= 0 and id(item.var) in saved_ids]
         if not items:
             return []
         from npu_bridge.hccl import hccl_ops  # lazy: hccl_ops is a sibling package
