@@ -42,6 +42,19 @@ def _unpack_bits(mask, n):
     return array_ops.reshape(math_ops.not_equal(bits, 0), [-1])[:n]
 
 
+def pack_mask(keep):
+    """Pack a bool keep-tensor (any shape, flattened row-major) into the DropOutGenMask bit layout."""
+    keep = array_ops.reshape(ops.convert_to_tensor(keep, dtype=dtypes.bool), [-1])
+    n = math_ops.cast(array_ops.size(keep), dtypes.int64)
+    return _pack_bits(keep, n)
+
+
+def unpack_mask(mask, shape):
+    """The bool keep-tensor of ``shape`` that a DropOutGenMask bit-mask encodes."""
+    shape = math_ops.cast(ops.convert_to_tensor(shape), dtypes.int64)
+    return array_ops.reshape(_unpack_bits(mask, _numel(shape)), shape)
+
+
 def _static_mask_shape(shape):
     from tensorflow.python.framework import tensor_util
 
@@ -114,8 +127,9 @@ def drop_out_gen_mask_v4(shape, prob, seed, seed2, dtype):
 def _do_mask_v3_math(x, mask, keep_prob):
     mask_t = ops.convert_to_tensor(mask)
     if mask_t.shape.rank is not None and mask_t.shape.rank > 1 or mask_t.dtype == dtypes.bool:
+        # a V4 per-element mask: shaped like noise_shape, broadcast over x (as tf.nn.dropout does)
         x = ops.convert_to_tensor(x, name="x")
-        keep = math_ops.cast(array_ops.reshape(mask_t, array_ops.shape(x)), dtypes.bool)
+        keep = array_ops.broadcast_to(math_ops.cast(mask_t, dtypes.bool), array_ops.shape(x))
         kp = math_ops.cast(keep_prob, x.dtype)
         return array_ops.where_v2(keep, x * (1.0 / kp), array_ops.zeros_like(x))
     return _do_mask_math(x, mask_t, keep_prob)
