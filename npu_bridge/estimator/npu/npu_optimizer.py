@@ -9,7 +9,6 @@ With ``RANK_SIZE`` > 1 each of them raises the RuntimeError of
 :func:`npu_bridge._distribution.require_single_rank` where upstream would start talking to other
 ranks.
 """
-import logging
 import os
 
 import keras
@@ -27,8 +26,6 @@ from npu_bridge.helper import helper
 gen_npu_ops = helper.get_gen_ops()
 optimizers = keras.optimizers
 optimizer_v2 = keras.optimizers.legacy  # upstream: the OptimizerV2 module; ``optimizer_v2.Optimizer`` is the class
-
-_log = logging.getLogger("npu_bridge.npu_optimizer")
 
 
 def _divide(tensor, size):
