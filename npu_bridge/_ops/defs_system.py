@@ -3,14 +3,16 @@
 Float status: the device sets sticky overflow flags in a status register; ``NpuGetFloatStatusV2``
 reads them (int32[8], all zero = no overflow).  On the host there is no such register: the
 emulation records, per graph, the tensors whose non-finite values the device would have flagged
-(:func:`watch_for_overflow`), and the status op reduces over them.
+(:func:`watch_for_overflow`), and a status op reduces over the tensors watched since the previous
+status op of the same graph (so two loss-scaled optimizers in one graph keep separate statuses).
 """
 from tensorflow.python.framework import dtypes, ops
-from tensorflow.python.ops import array_ops, control_flow_ops, math_ops
+from tensorflow.python.ops import array_ops, array_ops_stack, control_flow_ops, math_ops
 
 from npu_bridge._ops.registry import register
 
 FLOAT_STATUS_COLLECTION = "ascend_sim_float_status_watch"
+_CONSUMED_COLLECTION = "ascend_sim_float_status_consumed"
 
 
 def watch_for_overflow(tensors):
@@ -28,16 +30,25 @@ def watch_for_overflow(tensors):
 
 def _status_from(tensors):
     flags = [math_ops.logical_not(math_ops.reduce_all(math_ops.is_finite(t))) for t in tensors]
-    any_overflow = math_ops.reduce_any(array_ops.stack(flags)) if flags else ops.convert_to_tensor(False)
+    any_overflow = math_ops.reduce_any(array_ops_stack.stack(flags)) if flags else ops.convert_to_tensor(False)
     first = math_ops.cast(any_overflow, dtypes.int32)
     return array_ops.concat([array_ops.reshape(first, [1]), array_ops.zeros([7], dtypes.int32)], axis=0)
 
 
+def _take_watched():
+    """Tensors watched since the previous status read in this graph."""
+    graph = ops.get_default_graph()
+    watched = graph.get_collection(FLOAT_STATUS_COLLECTION)
+    consumed = graph.get_collection_ref(_CONSUMED_COLLECTION)
+    start = consumed[0] if consumed else 0
+    consumed[:] = [len(watched)]
+    return watched[start:]
+
+
 @register("NpuGetFloatStatusV2", inputs=[], stateful=True)
 def npu_get_float_status_v2():
-    """int32[8]: element 0 is 1 when a watched tensor of this graph holds inf/nan, else all zeros."""
-    watched = ops.get_default_graph().get_collection(FLOAT_STATUS_COLLECTION)
-    return _status_from(watched)
+    """int32[8]: element 0 is 1 when a tensor watched since the last read holds inf/nan, else zeros."""
+    return _status_from(_take_watched())
 
 
 @register("NpuClearFloatStatusV2", inputs=[], stateful=True)
@@ -55,7 +66,7 @@ def npu_alloc_float_status():
 @register("NpuGetFloatStatus", inputs=["addr"], stateful=True)
 def npu_get_float_status(addr):
     """V1 status read: float32[8], element 0 is 1.0 on overflow of a watched tensor."""
-    status = math_ops.cast(_status_from(ops.get_default_graph().get_collection(FLOAT_STATUS_COLLECTION)), dtypes.float32)
+    status = math_ops.cast(_status_from(_take_watched()), dtypes.float32)
     return status + array_ops.zeros_like(addr)
 
 
