@@ -46,7 +46,7 @@ def _scatter(data, indices, updates, axis, reduction):
     if reduction == "none":
         out = array_ops.tensor_scatter_update(flat, pos[:, None], upd)
     elif reduction == "add":
-        out = array_ops.tensor_scatter_nd_add(flat, pos[:, None], upd)
+        out = gen_array_ops.tensor_scatter_add(flat, pos[:, None], upd)
     elif reduction == "max":
         out = gen_array_ops.tensor_scatter_max(flat, pos[:, None], upd)
     elif reduction == "min":

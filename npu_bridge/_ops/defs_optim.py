@@ -16,6 +16,7 @@ The ``*Assign`` ops have no outputs: on the device they write v', m', var' into 
 Here those inputs must be variables (or ref tensors), which receive the new values.
 """
 from tensorflow.python.framework import ops
+from tensorflow.python.framework.tensor import Tensor
 from tensorflow.python.ops import clip_ops, control_flow_ops, math_ops, state_ops
 
 from npu_bridge._ops.registry import register
@@ -68,8 +69,8 @@ def lars_v2(input_weight, input_grad, weight_decay, learning_rate, hyperpara, ep
 def _assign(op_type, targets, values):
     refused = [
         name for name, target in zip(("input1", "input2", "input3"), targets)
-        if not (hasattr(target, "assign") and not isinstance(target, ops.Tensor))
-        and not (isinstance(target, ops.Tensor) and target.dtype._is_ref_dtype)  # pylint: disable=protected-access
+        if not (hasattr(target, "assign") and not isinstance(target, Tensor))
+        and not (isinstance(target, Tensor) and target.dtype._is_ref_dtype)  # pylint: disable=protected-access
     ]
     if refused:
         raise ValueError(
@@ -79,7 +80,7 @@ def _assign(op_type, targets, values):
     assigns = []
     with ops.control_dependencies(values):  # every new value is computed before any input is overwritten
         for target, value in zip(targets, values):
-            if isinstance(target, ops.Tensor):
+            if isinstance(target, Tensor):
                 assigns.append(state_ops.assign(target, value))
             else:
                 assigns.append(target.assign(value))
