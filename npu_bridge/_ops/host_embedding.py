@@ -138,14 +138,24 @@ def init_table(table_id: int, spec: TableSpec) -> None:
         _TABLES[int(table_id)] = EsTable(spec)
 
 
+_FILTER_FIELDS = ("filter_mode", "filter_freq", "default_key_or_value", "default_key", "default_value")
+
+
 def get_table(table_id: int, spec: TableSpec | None = None) -> EsTable:
-    """The table; created from ``spec`` when given and missing, else a ValueError naming it."""
+    """The table; created from ``spec`` when given and missing, else a ValueError naming it.
+
+    A lookup's ``spec`` also carries the counter-filter settings (the init op does not): they are
+    copied onto an existing table.
+    """
     with _LOCK:
         table = _TABLES.get(int(table_id))
         if table is None:
             if spec is None:
                 raise ValueError(f"embedding table {int(table_id)} is not initialized; run its init op first")
             table = _TABLES[int(table_id)] = EsTable(spec)
+        elif spec is not None and spec.filter_mode == "counter":
+            for name in _FILTER_FIELDS:
+                setattr(table.spec, name, getattr(spec, name))
         return table
 
 
