@@ -7,7 +7,8 @@ wrapper raises ``NotImplementedError`` naming the op when the graph is built.
 """
 import numpy as np
 from tensorflow.python.framework import dtypes, ops
-from tensorflow.python.ops import array_ops, array_ops_stack, bincount_ops, gen_random_ops, math_ops, script_ops, sort_ops
+from tensorflow.python.ops import array_ops, array_ops_stack, bincount_ops, gen_random_ops, math_ops, script_ops
+from tensorflow.python.ops import sort_ops
 
 from npu_bridge._ops import host_aicpu
 from npu_bridge._ops.registry import REQUIRED, register
@@ -170,8 +171,8 @@ def batch_enqueue(x, queue_id, batch_size, queue_name, queue_depth, pad_mode):
         key = host_aicpu.queue_key(qid, queue_name)
         return np.int32(host_aicpu.enqueue(key, value, batch_size, queue_depth, pad_mode))
 
-    out = _host_call(run, [ops.convert_to_tensor(x, name="x"),
-                           ops.convert_to_tensor(queue_id, dtypes.uint32, name="queue_id")], dtypes.int32, "BatchEnqueue")
+    inputs = [ops.convert_to_tensor(x, name="x"), ops.convert_to_tensor(queue_id, dtypes.uint32, name="queue_id")]
+    out = _host_call(run, inputs, dtypes.int32, "BatchEnqueue")
     out.set_shape([])
     return out
 

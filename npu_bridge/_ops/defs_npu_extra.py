@@ -47,7 +47,8 @@ def lamb_apply_optimizer_assign(input0, input1, input2, input3, mul0_x, mul1_x, 
     g = ops.convert_to_tensor(input0, name="input0")
     t = lambda v, n: ops.convert_to_tensor(v, dtype=g.dtype, name=n)  # noqa: E731
     v, m, param = t(input1, "input1"), t(input2, "input2"), t(input3, "input3")
-    beta1, one_m_b1, beta2, one_m_b2 = t(mul0_x, "mul0_x"), t(mul1_x, "mul1_x"), t(mul2_x, "mul2_x"), t(mul3_x, "mul3_x")
+    beta1, one_m_b1 = t(mul0_x, "mul0_x"), t(mul1_x, "mul1_x")
+    beta2, one_m_b2 = t(mul2_x, "mul2_x"), t(mul3_x, "mul3_x")
     step = t(steps, "steps")
     next_v = beta2 * v + one_m_b2 * g * g
     next_m = beta1 * m + one_m_b1 * g

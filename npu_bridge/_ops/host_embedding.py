@@ -212,7 +212,8 @@ def _table_file(path: str, name: str, kind: str) -> str:
 
 def export_tables(path, table_ids, names, only_var, export_mode, filter_export) -> None:
     if export_mode not in EXPORT_MODES:
-        raise ValueError(f"EmbeddingTableExport: export_mode={export_mode!r}; emulated values: {', '.join(EXPORT_MODES)}")
+        raise ValueError(f"EmbeddingTableExport: export_mode={export_mode!r}; "
+                         f"emulated values: {', '.join(EXPORT_MODES)}")
     os.makedirs(path, exist_ok=True)
     for tid, name in zip(table_ids, names):
         table = get_table(tid)

@@ -99,8 +99,9 @@ class _EmbeddingMixin:
 
     def _tag(self, result):
         if not context.executing_eagerly():
-            result.op._set_attr("_embedding_dim", attr_value_pb2.AttrValue(i=int(self._embedding_dims or 0)))  # pylint: disable=protected-access
-            result.op._set_attr("_max_key_num", attr_value_pb2.AttrValue(i=int(self._max_nums or 0)))  # pylint: disable=protected-access
+            # pylint: disable=protected-access
+            result.op._set_attr("_embedding_dim", attr_value_pb2.AttrValue(i=int(self._embedding_dims or 0)))
+            result.op._set_attr("_max_key_num", attr_value_pb2.AttrValue(i=int(self._max_nums or 0)))
         return result
 
 
@@ -258,9 +259,9 @@ class SgdOptimizer(_DenseRuleOptimizer):
         self._lr_t = ops.convert_to_tensor(self._call_if_callable(self._lr), name="learning_rate")
 
     def _table_update(self, grad, var, indices):
-        return gen_npu_cpu_ops.embedding_apply_sgd(var_handle=var.handle, lr=self._table_lr(var, self._lr_t, grad.dtype),
-                                                   grad=grad, keys=indices, mask_zero=self.mask_zero,
-                                                   embedding_dim=self._embedding_dims)
+        return gen_npu_cpu_ops.embedding_apply_sgd(
+            var_handle=var.handle, lr=self._table_lr(var, self._lr_t, grad.dtype), grad=grad, keys=indices,
+            mask_zero=self.mask_zero, embedding_dim=self._embedding_dims)
 
     def _dense_update(self, var, grad):
         new = var - math_ops.cast(self._lr_t, var.dtype.base_dtype) * grad

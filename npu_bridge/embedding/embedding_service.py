@@ -73,7 +73,8 @@ class EsInitializer:
     """Initializer of PS table rows: random_uniform(min, max), truncated_normal(mu, sigma) kept in
     [min, max], or constant(constant_value)."""
 
-    def __init__(self, initializer_mode, min=-0.01, max=0.01, constant_value=1.0, mu=0.0, sigma=1.0, seed=0):  # pylint: disable=redefined-builtin
+    def __init__(self, initializer_mode, min=-0.01, max=0.01,  # pylint: disable=redefined-builtin
+                 constant_value=1.0, mu=0.0, sigma=1.0, seed=0):
         self.initializer_mode = initializer_mode
         self.min = min
         self.max = max
@@ -100,7 +101,8 @@ def _check_initializer_args(initializer_mode, min, max, constant_value, mu, sigm
         raise ValueError("Initializer min value can not be larger than max value.")
 
 
-def es_initializer(initializer_mode, min=-2.0, max=2.0, constant_value=0.0, mu=0.0, sigma=1.0, seed=0):  # pylint: disable=redefined-builtin
+def es_initializer(initializer_mode, min=-2.0, max=2.0,  # pylint: disable=redefined-builtin
+                   constant_value=0.0, mu=0.0, sigma=1.0, seed=0):
     """Validated ``EsInitializer``."""
     _check_initializer_args(initializer_mode, min, max, constant_value, mu, sigma)
     return EsInitializer(initializer_mode=initializer_mode, min=min, max=max, constant_value=constant_value, mu=mu,
@@ -200,7 +202,8 @@ class ESWorker(TableIO, DataParallelTables):
         self.table_map_policy, self.total_embedding_count = None, 0
         self._npu_table_to_embedding_dim = {}
 
-    def initializer(self, table_id, initializer_mode, min=-2.0, max=2.0, constant_value=0.0, mu=0.0, sigma=1.0):  # pylint: disable=redefined-builtin
+    def initializer(self, table_id, initializer_mode, min=-2.0, max=2.0,  # pylint: disable=redefined-builtin
+                    constant_value=0.0, mu=0.0, sigma=1.0):
         """Set the row initializer of PS table ``table_id`` (before ``embedding_init``)."""
         if table_id is None or not isinstance(table_id, int) or not 0 <= table_id < _INT32_MAX_VALUE:
             raise ValueError("table_id value is false, must be [0, 2147483647) and int type, please check.")
@@ -357,8 +360,9 @@ class ESWorker(TableIO, DataParallelTables):
             else:
                 flt = self._table_to_counter_filter.get(table_id)
                 attrs = dict(embedding_dim=dim, value_total_len=dim * (self._table_to_slot_var_num[table_id] + 1),
-                             filter_mode=self._filter_mode(table_id), optimizer_mode=self._ps_table_id_to_optimizer_mode[
-                                 table_id], optimizer_params=self._ps_table_id_to_optimizer_params[table_id],
+                             filter_mode=self._filter_mode(table_id),
+                             optimizer_mode=self._ps_table_id_to_optimizer_mode[table_id],
+                             optimizer_params=self._ps_table_id_to_optimizer_params[table_id],
                              **self._init_attrs(table_id))
                 if flt is not None:
                     attrs.update(filter_freq=flt.filter_freq, default_key_or_value=bool(flt.default_key_or_value),

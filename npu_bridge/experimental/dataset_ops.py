@@ -35,7 +35,8 @@ _HOST_TRANSFORMATIONS = ("map", "concatenate", "prefetch", "repeat", "enumerate"
 
 def _mark(variant_tensor, op_type):
     if not context.executing_eagerly():
-        variant_tensor.op._set_attr("_ascend_op_type", attr_value_pb2.AttrValue(s=op_type.encode()))  # pylint: disable=protected-access
+        # pylint: disable=protected-access
+        variant_tensor.op._set_attr("_ascend_op_type", attr_value_pb2.AttrValue(s=op_type.encode()))
 
 
 class NpuUnaryDataset(dataset_ops.UnaryDataset):
