@@ -5,7 +5,7 @@ later without changing the wrappers.
 """
 import math
 
-from tensorflow.python.framework import ops
+from tensorflow.python.framework import constant_op, ops
 from tensorflow.python.ops import math_ops
 
 from npu_bridge._ops.registry import register
@@ -16,15 +16,15 @@ _GELU_COEFF = 0.044715
 
 def _gelu_math(x):
     x3 = x * x * x
-    inner = math_ops.cast(_SQRT_2_OVER_PI, x.dtype) * (x + math_ops.cast(_GELU_COEFF, x.dtype) * x3)
+    inner = constant_op.constant(_SQRT_2_OVER_PI, x.dtype) * (x + constant_op.constant(_GELU_COEFF, x.dtype) * x3)
     return 0.5 * x * (1.0 + math_ops.tanh(inner))
 
 
 def _gelu_grad_math(dy, x, y):
     """dL/dx for the tanh-approximated gelu (upstream's formula, with the correct 0.044715)."""
     del y  # the derivative is computed from x alone; y is an input for API compatibility
-    c = math_ops.cast(_SQRT_2_OVER_PI, x.dtype)
-    k = math_ops.cast(_GELU_COEFF, x.dtype)
+    c = constant_op.constant(_SQRT_2_OVER_PI, x.dtype)
+    k = constant_op.constant(_GELU_COEFF, x.dtype)
     t = math_ops.tanh(c * (x + k * x * x * x))
     cdf = 0.5 * (1.0 + t)
     pdf_term = 0.5 * x * (1.0 - t * t) * c * (1.0 + 3.0 * k * x * x)
@@ -55,12 +55,12 @@ def gelu_grad(gradients, features, activations):
 
 def _fast_gelu_math(x):
     # FastGelu: x / (1 + exp(-1.702·|x|)) · exp(0.851·(x − |x|))  ==  x·sigmoid(1.702·x)
-    return x * math_ops.sigmoid(math_ops.cast(1.702, x.dtype) * x)
+    return x * math_ops.sigmoid(constant_op.constant(1.702, x.dtype) * x)
 
 
 def _fast_gelu_grad_math(dy, x):
-    s = math_ops.sigmoid(math_ops.cast(1.702, x.dtype) * x)
-    return dy * (s + math_ops.cast(1.702, x.dtype) * x * s * (1.0 - s))
+    s = math_ops.sigmoid(constant_op.constant(1.702, x.dtype) * x)
+    return dy * (s + constant_op.constant(1.702, x.dtype) * x * s * (1.0 - s))
 
 
 def _fast_gelu_grad(inputs, outputs, grads):

@@ -12,7 +12,7 @@ recorded activations (no recomputation), as the ``*Grad`` ops do on the device.
 """
 import logging
 
-from tensorflow.python.framework import ops
+from tensorflow.python.framework import constant_op, ops
 from tensorflow.python.ops import array_ops, clip_ops, functional_ops, math_ops, nn_ops
 
 from npu_bridge._ops import rnn_common as rnn
@@ -24,7 +24,7 @@ _log = logging.getLogger("npu_bridge.ops")
 
 def _gates(xh, w, b, forget_bias):
     i, j, f, o = array_ops.split(nn_ops.bias_add(math_ops.matmul(xh, w), b), 4, axis=1)
-    fb = math_ops.cast(forget_bias, f.dtype)
+    fb = constant_op.constant(forget_bias, f.dtype)
     return math_ops.sigmoid(i), math_ops.tanh(j), math_ops.sigmoid(f + fb), math_ops.sigmoid(o)
 
 

@@ -4,7 +4,7 @@ ScatterElements(V2), KMeansCentroids(V2), Centralization, PRelu(+Grad), NonZero,
 FusedLayerNorm(+Grad), GetShape.  Each is computed with TensorFlow ops from its documented math;
 layout choices the reference leaves open are stated in the op's docstring.
 """
-from tensorflow.python.framework import dtypes, ops
+from tensorflow.python.framework import constant_op, dtypes, ops
 from tensorflow.python.ops import array_ops, gen_array_ops, math_ops
 
 from npu_bridge._ops.composite import OpView, as_text
@@ -205,7 +205,7 @@ def fused_layer_norm(x, gamma, beta, begin_norm_axis, begin_params_axis, epsilon
     axes = list(range(axis, rank))
     mean = math_ops.reduce_mean(x, axis=axes, keepdims=True)
     variance = math_ops.reduce_mean(math_ops.squared_difference(x, mean), axis=axes, keepdims=True)
-    y = (x - mean) * math_ops.rsqrt(variance + math_ops.cast(epsilon, x.dtype)) * gamma + beta
+    y = (x - mean) * math_ops.rsqrt(variance + constant_op.constant(epsilon, x.dtype)) * gamma + beta
     return [y, mean, variance]
 
 

@@ -15,7 +15,7 @@ input4=lr, mul0_x=β1, mul1_x=1-β1, mul2_x=β2, mul3_x=1-β2, add2_y=ε``)::
 The ``*Assign`` ops have no outputs: on the device they write v', m', var' into their inputs.
 Here those inputs must be variables (or ref tensors), which receive the new values.
 """
-from tensorflow.python.framework import ops
+from tensorflow.python.framework import constant_op, ops
 from tensorflow.python.framework.tensor import Tensor
 from tensorflow.python.ops import clip_ops, control_flow_ops, math_ops, state_ops
 
@@ -44,7 +44,7 @@ def lars(inputs_w, inputs_g, weight_decay, hyperpara, epsilon):
         w = ops.convert_to_tensor(w, name="inputs_w")
         g = ops.convert_to_tensor(g, dtype=w.dtype, name="inputs_g")
         wd = math_ops.cast(weight_decay, w.dtype)
-        coeff = _lars_coeff(w, g, wd, math_ops.cast(hyperpara, w.dtype), math_ops.cast(epsilon, w.dtype))
+        coeff = _lars_coeff(w, g, wd, constant_op.constant(hyperpara, w.dtype), constant_op.constant(epsilon, w.dtype))
         outputs.append(coeff * (g + wd * w))
     return outputs
 
@@ -60,7 +60,7 @@ def lars_v2(input_weight, input_grad, weight_decay, learning_rate, hyperpara, ep
     g = ops.convert_to_tensor(input_grad, dtype=w.dtype, name="input_grad")
     wd = ops.convert_to_tensor(weight_decay, dtype=w.dtype, name="weight_decay")
     lr = ops.convert_to_tensor(learning_rate, dtype=w.dtype, name="learning_rate")
-    coeff = _lars_coeff(w, g, wd, math_ops.cast(hyperpara, w.dtype), math_ops.cast(epsilon, w.dtype))
+    coeff = _lars_coeff(w, g, wd, constant_op.constant(hyperpara, w.dtype), constant_op.constant(epsilon, w.dtype))
     if use_clip:
         coeff = clip_ops.clip_by_value(coeff / lr, 0.0, 1.0)
     return coeff * (g + wd * w)

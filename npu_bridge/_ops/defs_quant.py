@@ -8,7 +8,7 @@
 
 ``round`` is round-half-to-even (the device's default rounding mode).
 """
-from tensorflow.python.framework import dtypes, ops
+from tensorflow.python.framework import constant_op, dtypes, ops
 from tensorflow.python.ops import array_ops, bitwise_ops, clip_ops, math_ops
 
 from npu_bridge._ops.composite import as_text
@@ -38,8 +38,8 @@ def ascend_quant(x, dst_type, quant_bits, scale, offset):
     """Quantised values of x (as x's float type)."""
     x = _float_input("AscendQuant", x)
     lo, hi = _dst_range("AscendQuant", dst_type)
-    q = math_ops.round(x * math_ops.cast(scale, x.dtype) + math_ops.cast(offset, x.dtype))
-    return clip_ops.clip_by_value(q, math_ops.cast(lo, x.dtype), math_ops.cast(hi, x.dtype))
+    q = math_ops.round(x * constant_op.constant(scale, x.dtype) + constant_op.constant(offset, x.dtype))
+    return clip_ops.clip_by_value(q, constant_op.constant(lo, x.dtype), constant_op.constant(hi, x.dtype))
 
 
 @register("AscendWeightQuant", inputs=["x", "offset_w"], attrs=(("T", REQUIRED), ("dst_type", "INT8")),
@@ -76,4 +76,4 @@ def ascend_dequant(x, deq_scale, ksize, data_format):
 def ascend_anti_quant(x, scale, offset):
     """(x + offset)·scale."""
     x = _float_input("AscendAntiQuant", x)
-    return (x + math_ops.cast(offset, x.dtype)) * math_ops.cast(scale, x.dtype)
+    return (x + constant_op.constant(offset, x.dtype)) * constant_op.constant(scale, x.dtype)
