@@ -107,12 +107,15 @@ _CACHE_DTYPES = (dtypes.uint32, dtypes.uint64, dtypes.int32, dtypes.int64)
     ("cache_size", REQUIRED), ("load_factor", 1.0), ("container", ""), ("shared_name", "LruCache"),
     ("dtype", REQUIRED)])
 def lru_cache(cache_size, load_factor, container, shared_name, dtype):
-    """Creates a host LRU cache of ``cache_size`` slots; returns its handle (a string scalar)."""
+    """Creates a host LRU cache of ``cache_size`` slots; returns its handle (a string scalar).
+
+    ``load_factor`` sizes the device's hash index; it does not change which ids the cache holds.
+    """
     del container
     if dtypes.as_dtype(dtype) not in _CACHE_DTYPES:
         raise ValueError(f"LruCache: dtype={dtype}; legal values: {', '.join(d.name for d in _CACHE_DTYPES)}")
-    if not 0 < float(load_factor) <= 1:
-        raise ValueError(f"LruCache: load_factor must be in (0, 1], got {load_factor}")
+    if float(load_factor) <= 0:
+        raise ValueError(f"LruCache: load_factor must be > 0, got {load_factor}")
     handle = host_aicpu.create_cache(shared_name, int(cache_size))
     return array_ops.identity(ops.convert_to_tensor(handle, dtypes.string))
 
