@@ -71,7 +71,7 @@ def main():
     estimator.train(lambda: input_fn(params), max_steps=args.steps)
     metrics = estimator.evaluate(lambda: input_fn(dict(params, seed=1)), steps=20)
     npu_keys = sorted(
-        next(c for c in run_config.session_config.graph_options.rewrite_options.custom_optimizers
+        next(c for c in estimator.config.session_config.graph_options.rewrite_options.custom_optimizers
              if c.name == "NpuOptimizer").parameter_map.keys()
     )
     print("RESULT " + json.dumps({

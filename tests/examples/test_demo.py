@@ -15,6 +15,6 @@ def test_demo_runs_the_migrated_example_and_reports():
     assert "ran unmodified" in out
     steps = int(out.split("global steps trained")[1].split()[0])
     assert steps == 200
-    accuracy = float(out.split("eval loss / accuracy")[1].split("/")[1].strip().rstrip("%")) / 100
+    accuracy = float(out.split("eval loss / accuracy")[1].split("/")[1].split()[0].rstrip("%")) / 100
     assert accuracy > 0.8, out
     assert "precision_mode" in out and "iterations_per_loop" in out
