@@ -13,6 +13,7 @@ import json
 
 import numpy as np
 from tensorflow.core.framework import attr_value_pb2
+from tensorflow.python.eager import context
 from tensorflow.python.framework import ops, tensor_util
 from tensorflow.python.ops import array_ops, control_flow_ops
 
@@ -32,7 +33,9 @@ def _plain(value):
 
 
 def record_attrs(**attrs) -> None:
-    """Record the attributes of the op being built (call inside a registered builder)."""
+    """Record the attributes of the op being built (call inside a registered builder; nothing to do eagerly)."""
+    if context.executing_eagerly():
+        return
     node = control_flow_ops.no_op(name=ATTRS_NODE)
     text = json.dumps({k: _plain(v) for k, v in attrs.items()}, sort_keys=True)
     node._set_attr(ATTRS_ATTR, attr_value_pb2.AttrValue(s=text.encode()))  # pylint: disable=protected-access
