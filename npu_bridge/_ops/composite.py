@@ -1,44 +1,20 @@
 """Helpers for composite ops whose gradient needs the forward op's attributes.
 
 A registered op is built from ordinary TensorFlow ops and stands in the graph as one ``IdentityN``
-node (see :mod:`npu_bridge._ops.registry`).  Upstream's gradient functions read attributes from the
-forward op (``op.get_attr("forget_bias")``); the ``IdentityN`` has none.  A builder therefore records
-its attributes on a small ``NoOp`` node named ``<op instance>/ascend_attrs`` (a JSON string in the
-``_ascend_attrs`` attribute, so the record survives GraphDef export/import), and :class:`OpView`
-gives gradient code the familiar ``inputs`` / ``outputs`` / ``get_attr`` view of the op.
+node (see :mod:`npu_bridge._ops.registry`), which records the op's attributes as JSON in
+``_ascend_attrs`` (so the record survives GraphDef export/import).  Upstream's gradient functions
+read attributes from the forward op (``op.get_attr("forget_bias")``); :class:`OpView` gives gradient
+code that familiar ``inputs`` / ``outputs`` / ``get_attr`` view of the op.
 """
 from __future__ import annotations
 
 import json
 
 import numpy as np
-from tensorflow.core.framework import attr_value_pb2
-from tensorflow.python.eager import context
 from tensorflow.python.framework import ops, tensor_util
-from tensorflow.python.ops import array_ops, control_flow_ops
+from tensorflow.python.ops import array_ops
 
-ATTRS_NODE = "ascend_attrs"
-ATTRS_ATTR = "_ascend_attrs"
-NUM_OUTPUTS_ATTR = "_ascend_num_outputs"
-
-
-def _plain(value):
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def record_attrs(**attrs) -> None:
-    """Record the attributes of the op being built (call inside a registered builder; nothing to do eagerly)."""
-    if context.executing_eagerly():
-        return
-    node = control_flow_ops.no_op(name=ATTRS_NODE)
-    text = json.dumps({k: _plain(v) for k, v in attrs.items()}, sort_keys=True)
-    node._set_attr(ATTRS_ATTR, attr_value_pb2.AttrValue(s=text.encode()))  # pylint: disable=protected-access
+from npu_bridge._ops.registry import ASCEND_ATTRS_ATTR, ASCEND_NUM_OUTPUTS_ATTR, ASCEND_OP_TYPE_ATTR
 
 
 class OpView:
@@ -65,8 +41,8 @@ class OpView:
         if isinstance(op, OpView):
             return op
         try:
-            n_out = op.get_attr(NUM_OUTPUTS_ATTR)
-            op_type = op.get_attr("_ascend_op_type").decode()
+            n_out = op.get_attr(ASCEND_NUM_OUTPUTS_ATTR)
+            op_type = op.get_attr(ASCEND_OP_TYPE_ATTR).decode()
         except ValueError:
             raise TypeError(
                 f"{op.name!r} is a {op.type} node, not an emulated NPU op with a registered gradient"
@@ -77,12 +53,11 @@ class OpView:
 
 
 def attrs_of(op) -> dict:
-    """The attributes recorded by the builder of the emulated op whose ``IdentityN`` node is ``op``."""
+    """The attributes of the emulated op whose ``IdentityN`` node is ``op`` (recorded by the registry)."""
     try:
-        node = op.graph.get_operation_by_name(f"{op.name}/{ATTRS_NODE}")
-    except KeyError:
+        return json.loads(op.get_attr(ASCEND_ATTRS_ATTR).decode())
+    except ValueError:
         return {}
-    return json.loads(node.get_attr(ATTRS_ATTR).decode())
 
 
 def zeros_if_none(grad, like):

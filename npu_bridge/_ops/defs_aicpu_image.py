@@ -176,10 +176,6 @@ def _deformable_offsets_grad(inputs, outputs, grads):
 def deformable_offsets(x, offsets, **attrs):
     """Deformed kernel-tap samples of ``x``: [N, OH·KH, OW·KW, C] (NHWC), masked when ``modulated``."""
     x = ops.convert_to_tensor(x, name="x")
-    if not context.executing_eagerly():
-        from npu_bridge._ops.composite import record_attrs
-
-        record_attrs(**attrs)
     return _deformable_sample(x, ops.convert_to_tensor(offsets, dtype=x.dtype, name="offsets"), **attrs)
 
 

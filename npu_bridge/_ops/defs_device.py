@@ -12,7 +12,7 @@ from tensorflow.python.framework import ops
 from tensorflow.python.ops import control_flow_ops
 
 from npu_bridge._ops import channels
-from npu_bridge._ops.composite import as_text, record_attrs
+from npu_bridge._ops.composite import as_text
 from npu_bridge._ops.registry import REQUIRED, register
 
 NOT_EMULATED = {
@@ -62,7 +62,6 @@ for _op_type, _inputs, _attrs in _DECLS:
 @register("LogTimeStamp", inputs=[], attrs=(("logid", REQUIRED), ("notify", REQUIRED)), stateful=True)
 def log_time_stamp(logid, notify):
     """Marks a point for the device profiler; the emulated profiler times every op, so nothing to do."""
-    record_attrs(logid=logid, notify=notify)
     return control_flow_ops.no_op()
 
 

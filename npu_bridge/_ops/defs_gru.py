@@ -16,7 +16,7 @@ from tensorflow.python.framework import ops
 from tensorflow.python.ops import array_ops, functional_ops, math_ops, nn_ops
 
 from npu_bridge._ops import rnn_common as rnn
-from npu_bridge._ops.composite import OpView, as_text, record_attrs, zeros_if_none
+from npu_bridge._ops.composite import OpView, as_text, zeros_if_none
 from npu_bridge._ops.registry import REQUIRED, register
 
 _ORDERS = {"zrh": {"z": 0, "r": 1, "n": 2}, "rzh": {"r": 0, "z": 1, "n": 2}}
@@ -135,7 +135,6 @@ def _gru(op_type, x, wi, wh, bi, bh, att, seq_length, init_h, attrs):
     x = ops.convert_to_tensor(x, name="x")
     rnn.check_float(op_type, x)
     wi, wh, bi, bh = (ops.convert_to_tensor(t, dtype=x.dtype) for t in (wi, wh, bi, bh))
-    record_attrs(**attrs)
     tm = attrs["time_major"]
     seqs = [x] + ([ops.convert_to_tensor(att, dtype=x.dtype)] if att is not None else [])
     seqs = rnn.to_processing_order(seqs, tm, reverse, seq_length)

@@ -16,7 +16,7 @@ from tensorflow.python.framework import constant_op, ops
 from tensorflow.python.ops import array_ops, clip_ops, functional_ops, math_ops, nn_ops
 
 from npu_bridge._ops import rnn_common as rnn
-from npu_bridge._ops.composite import OpView, as_text, is_absent, record_attrs, zeros_if_none
+from npu_bridge._ops.composite import OpView, as_text, is_absent, zeros_if_none
 from npu_bridge._ops.registry import REQUIRED, register
 
 _log = logging.getLogger("npu_bridge.ops")
@@ -84,7 +84,6 @@ def basic_lstm_cell(x, h, c, w, b, keep_prob, forget_bias, state_is_tuple, activ
     x = ops.convert_to_tensor(x, name="x")
     rnn.check_float("BasicLSTMCell", x)
     h, c, w, b = (ops.convert_to_tensor(t, dtype=x.dtype) for t in (h, c, w, b))
-    record_attrs(keep_prob=keep_prob, forget_bias=forget_bias, state_is_tuple=state_is_tuple, activation=activation)
     it, jt, ft, ot = _gates(array_ops.concat([x, h], axis=1), w, b, forget_bias)
     ct = ft * c + it * jt
     tanhct = math_ops.tanh(ct)
@@ -208,7 +207,6 @@ def _dynamic_rnn(op_type, x, w, b, seq_length, init_h, init_c, attrs):
     x = ops.convert_to_tensor(x, name="x")
     rnn.check_float(op_type, x)
     w, b = (ops.convert_to_tensor(t, dtype=x.dtype) for t in (w, b))
-    record_attrs(**attrs)
     (xt,) = rnn.to_processing_order([x], attrs["time_major"], reverse, seq_length)
     h0, c0 = rnn.state_2d(init_h, x.dtype), rnn.state_2d(init_c, x.dtype)
     mask = rnn.step_mask(seq_length, xt, x.dtype)

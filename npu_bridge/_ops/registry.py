@@ -13,14 +13,16 @@ Ascend op instead of the TensorFlow ops that compute it.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import types
 from dataclasses import dataclass, field
 from typing import Callable
 
 from tensorflow.core.framework import attr_value_pb2
+from tensorflow.python.eager import context
 from tensorflow.python.framework import ops
-from tensorflow.python.ops import array_ops
+from tensorflow.python.ops import array_ops, control_flow_ops
 
 ASCEND_OP_TYPE_ATTR = "_ascend_op_type"
 ASCEND_COMPOSITE_ATTR = "_ascend_composite"
@@ -116,7 +118,7 @@ def _register_gradient(opdef: OpDef) -> None:
 
     @ops.RegisterGradient(_grad_name(opdef.op_type))
     def _grad(op, *grads):  # pragma: no cover - exercised through tf.gradients in tests
-        n_out = op.get_attr("_ascend_num_outputs")
+        n_out = op.get_attr(ASCEND_NUM_OUTPUTS_ATTR)
         outputs = list(op.outputs[:n_out])
         inputs = list(op.inputs[n_out:])
         input_grads = opdef.grad(inputs, outputs, list(grads[:n_out]))
@@ -134,50 +136,73 @@ def _flatten_inputs(values) -> list:
     return flat
 
 
+ASCEND_ATTRS_ATTR = "_ascend_attrs"
+ASCEND_NUM_OUTPUTS_ATTR = "_ascend_num_outputs"
+
+
+def _plain(value):
+    """A JSON-friendly form of an attribute value (dtypes by name, bytes as text)."""
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if hasattr(value, "as_datatype_enum"):  # tf.DType
+        return value.name
+    return str(value)
+
+
+def _tag(node, opdef: OpDef, instance: str, attrs: dict, num_outputs: int) -> None:
+    """Mark ``node`` as the node that stands for one instance of ``opdef``, with its attributes."""
+    _set_string_attr(node, ASCEND_OP_TYPE_ATTR, opdef.op_type)
+    _set_string_attr(node, ASCEND_COMPOSITE_ATTR, instance)
+    _set_string_attr(node, ASCEND_ATTRS_ATTR, json.dumps({k: _plain(v) for k, v in attrs.items()}, sort_keys=True))
+    node._set_attr(ASCEND_NUM_OUTPUTS_ATTR, attr_value_pb2.AttrValue(i=num_outputs))  # pylint: disable=protected-access
+
+
 def call_op(opdef: OpDef, args: dict, name=None):
-    """Build ``opdef`` in the current graph (or run it eagerly) and return its outputs."""
+    """Build ``opdef`` in the current graph (or run its builder eagerly) and return its outputs.
+
+    In a graph, the builder's nodes are stamped ``_ascend_composite = <instance>`` and the outputs pass
+    through one ``IdentityN`` named like upstream's node (``Gelu``, ``Gelu_1``, ...) that carries
+    ``_ascend_op_type``, ``_ascend_attrs`` (JSON) and ``_ascend_num_outputs``.  When the op has a
+    gradient, the real inputs are appended to that ``IdentityN`` so the override can route the
+    gradient to them.
+    """
+    inputs = {k: args[k] for k in opdef.inputs}
+    attrs = {k: args[k] for k, _ in opdef.attrs}
+    if context.executing_eagerly():
+        return opdef.build(**inputs, **attrs)
     graph = ops.get_default_graph()
     with ops.name_scope(name, opdef.op_type) as scope:
         instance = scope.rstrip("/")
-        attr = {ASCEND_COMPOSITE_ATTR: attr_value_pb2.AttrValue(s=instance.encode())}
-        with graph._attr_scope(attr):  # pylint: disable=protected-access
-            inputs = {k: args[k] for k in opdef.inputs}
-            attrs = {k: args[k] for k, _ in opdef.attrs}
+        stamp = {ASCEND_COMPOSITE_ATTR: attr_value_pb2.AttrValue(s=instance.encode())}
+        with graph._attr_scope(stamp):  # pylint: disable=protected-access
             result = opdef.build(**inputs, **attrs)
-        if isinstance(result, ops.Operation) or result is None:
-            if result is None:
-                from tensorflow.python.ops import control_flow_ops
-
-                result = control_flow_ops.no_op(name=scope)
-            if not ops.executing_eagerly_outside_functions() or not _eager():
-                _set_string_attr(result, ASCEND_OP_TYPE_ATTR, opdef.op_type)
-            return result
+            extra = []
+            if opdef.grad is not None:
+                extra = [ops.convert_to_tensor(t) for t in _flatten_inputs(inputs.values())]
+        if result is None or isinstance(result, ops.Operation):
+            node = result if result is not None else control_flow_ops.no_op(name=scope)
+            _tag(node, opdef, instance, attrs, num_outputs=0)
+            return node
         single = not isinstance(result, (list, tuple))
         outputs = [result] if single else list(result)
-        if _eager():
-            return outputs[0] if single else type(result)(outputs) if isinstance(result, tuple) else outputs
-        extra = []
-        if opdef.grad is not None:
-            extra = [ops.convert_to_tensor(t) for t in _flatten_inputs(inputs.values())]
         if opdef.grad is not None:
             with graph.gradient_override_map({"IdentityN": _grad_name(opdef.op_type)}):
                 marked = array_ops.identity_n(outputs + extra, name=scope)
         else:
             marked = array_ops.identity_n(outputs, name=scope)
-        node = marked[0].op
-        _set_string_attr(node, ASCEND_OP_TYPE_ATTR, opdef.op_type)
-        _set_string_attr(node, ASCEND_COMPOSITE_ATTR, instance)
-        node._set_attr("_ascend_num_outputs", attr_value_pb2.AttrValue(i=len(outputs)))  # pylint: disable=protected-access
+        _tag(marked[0].op, opdef, instance, attrs, num_outputs=len(outputs))
         outs = list(marked[: len(outputs)])
         if single:
             return outs[0]
         return tuple(outs) if isinstance(result, tuple) else outs
-
-
-def _eager() -> bool:
-    from tensorflow.python.eager import context
-
-    return context.executing_eagerly()
 
 
 def make_wrapper(opdef: OpDef):

@@ -149,15 +149,7 @@ def _flatten(result):
     return [result]
 
 
-# registry.call_op converts the inputs of ops with a gradient for the IdentityN *after* leaving the composite's
-# attribute scope, so a Python-valued input (keep_prob=0.5) becomes an untagged Const.  Fix: build ``extra``
-# inside ``graph._attr_scope(attr)``.  These turn into failures (strict) once registry.py is fixed.
-_REGISTRY_UNTAGGED_CONST = {"DropOutDoMask", "DropOutDoMaskV3"}
-
-
-@pytest.mark.parametrize("op_type", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="untagged Const from call_op's extra inputs"))
-    if t in _REGISTRY_UNTAGGED_CONST else t for t in sorted(SAMPLES)])
+@pytest.mark.parametrize("op_type", sorted(SAMPLES))
 def test_every_emulated_op_builds_and_is_tagged(op_type):
     with tf.Graph().as_default() as graph:
         before = {op.name for op in graph.get_operations()}
@@ -172,3 +164,45 @@ def test_every_emulated_op_builds_and_is_tagged(op_type):
         inner = [op for op in graph.get_operations()
                  if op.name.startswith(instance + "/") and op.name not in before]
         assert all(op.node_def.attr["_ascend_composite"].s == instance.encode() for op in inner)
+
+
+def test_op_node_records_its_attributes_as_json():
+    import json
+
+    from npu_bridge._ops import gen_ops
+    from npu_bridge._ops.registry import ASCEND_ATTRS_ATTR
+
+    with tf.Graph().as_default():
+        mask = gen_ops.drop_out_gen_mask([4, 32], 0.9, seed=5, seed2=7, name="mask")
+        attrs = json.loads(mask.op.get_attr(ASCEND_ATTRS_ATTR).decode())
+        assert mask.op.name == "mask" and attrs == {"seed": 5, "seed2": 7}
+        v4 = gen_ops.drop_out_gen_mask_v4([4], 0.5)
+        assert json.loads(v4.op.get_attr(ASCEND_ATTRS_ATTR).decode())["dtype"] == "bool"
+
+
+def test_second_instance_gets_a_unique_upstream_style_name():
+    from npu_bridge._ops import gen_ops
+
+    with tf.Graph().as_default():
+        x = tf.constant([1.0, -1.0])
+        assert gen_ops.gelu(x).name == "Gelu:0"
+        assert gen_ops.gelu(x).name == "Gelu_1:0"
+
+
+def test_wrappers_compute_eagerly_without_the_tf1_runtime():
+    import subprocess
+    import sys
+
+    from testsupport.scripts import ROOT, UPSTREAM_ENV
+
+    code = (
+        "import tensorflow as tf\n"
+        "from npu_bridge._ops import gen_ops\n"
+        "assert tf.executing_eagerly()\n"
+        "y = gen_ops.gelu(tf.constant([0.0, 1.0]))\n"
+        "print('GELU', [round(float(v), 4) for v in y.numpy()])\n"
+    )
+    env = dict(UPSTREAM_ENV, PYTHONPATH=str(ROOT), ASCEND_SIM_NO_TF1_RUNTIME="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "GELU [0.0, 0.8412]" in out.stdout
