@@ -42,7 +42,7 @@ def main() -> int:
     print(f"  last checkpoint              {result['checkpoint']}")
     print(f"  NpuOptimizer parameter_map   {len(result['npu_parameter_map_keys'])} keys written by NPUEstimator")
     print("    " + ", ".join(result["npu_parameter_map_keys"]))
-    print("  NPU ops in the graph         Gelu, DropOutGenMask, DropOutDoMask, float-status overflow check")
+    print(f"  NPU ops in training graph    {', '.join(result['npu_op_types'])}")
     print()
     print("Emulated Ascend 910 op timing (op_summary, step trace) arrives with the emulator core;")
     print("see README.md for what is available today.")

@@ -20,10 +20,22 @@ CLASSES = 4
 def make_dataset(n, seed):
     """Points around CLASSES random centres: an easy, learnable classification problem."""
     rng = np.random.RandomState(seed)
-    centres = np.random.RandomState(1234).randn(CLASSES, FEATURES).astype("float32") * 2.0
+    centres = np.random.RandomState(1234).randn(CLASSES, FEATURES).astype("float32") * 1.0
     labels = rng.randint(0, CLASSES, size=n).astype("int32")
     points = centres[labels] + rng.randn(n, FEATURES).astype("float32")
     return points, labels
+
+
+class NpuOpCollector(tf.train.SessionRunHook):
+    """Records which Ascend op types the training graph contains (emulated ops carry `_ascend_op_type`)."""
+
+    def __init__(self):
+        self.op_types = set()
+
+    def begin(self):
+        for op in tf.get_default_graph().get_operations():
+            if "_ascend_op_type" in op.node_def.attr:
+                self.op_types.add(op.get_attr("_ascend_op_type").decode())
 
 
 def input_fn(params):
@@ -68,7 +80,8 @@ def main():
         enable_data_pre_proc=True,
     )
     estimator = NPUEstimator(model_fn=model_fn, config=run_config, params=params)  # NPU
-    estimator.train(lambda: input_fn(params), max_steps=args.steps)
+    collector = NpuOpCollector()
+    estimator.train(lambda: input_fn(params), max_steps=args.steps, hooks=[collector])
     metrics = estimator.evaluate(lambda: input_fn(dict(params, seed=1)), steps=20)
     npu_keys = sorted(
         next(c for c in estimator.config.session_config.graph_options.rewrite_options.custom_optimizers
@@ -80,6 +93,7 @@ def main():
         "eval_accuracy": float(metrics["accuracy"]),
         "checkpoint": os.path.basename(estimator.latest_checkpoint() or ""),
         "npu_parameter_map_keys": npu_keys,
+        "npu_op_types": sorted(collector.op_types),
     }))
 
 
