@@ -23,3 +23,45 @@ def test_version_flag():
 def test_convert_tf2npu_module_entry_point():
     out = subprocess.run([sys.executable, "-m", "npu_bridge.convert_tf2npu"], capture_output=True, text=True)
     assert out.returncode == 3 and "not yet available" in out.stderr
+
+
+def test_hw_list_prints_every_preset_with_its_peak(capsys):
+    from ascend_sim import hw
+
+    assert cli.main(["hw", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in hw.list_presets():
+        assert f"{hw.load(name).derived()['peak_fp16_tflops'][0]:.1f}" in out.split(name, 1)[1].splitlines()[0]
+    assert "Ascend910A*" in out
+
+
+def test_hw_show_prints_every_value_with_its_source(capsys):
+    from ascend_sim import hw
+
+    assert cli.main(["hw", "show", "Ascend910ProB"]) == 0
+    out = capsys.readouterr().out
+    spec = hw.load("Ascend910ProB")
+    for path in spec.values():
+        line = next(line for line in out.splitlines() if line.startswith(path + " "))
+        assert f"[{spec.source_of(path).confidence}]" in line
+    assert "peak_fp16_tflops" in out and "282.6" in out
+
+
+def test_hw_show_path_as_json_and_default_preset(tmp_path, capsys):
+    import json
+
+    preset = tmp_path / "mine.toml"
+    preset.write_text('inherits = "Ascend910A"\n[chip]\nai_core_clock_mhz = 500\n[sources]\nchip = "[USER] slow"\n')
+    assert cli.main(["hw", "show", str(preset), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["values"]["chip.ai_core_clock_mhz"] == 500
+    assert data["sources"]["chip.ai_core_clock_mhz"]["confidence"] == "USER"
+    assert data["derived"]["peak_fp16_tflops"]["value"] == 262.144 / 2
+    assert cli.main(["hw", "show"]) == 0 and "Ascend910A:" in capsys.readouterr().out
+
+
+def test_hw_bad_input_exits_1_with_the_error_and_bare_hw_prints_help(capsys):
+    assert cli.main(["hw", "show", "Ascend910X"]) == cli.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "unknown hardware preset 'Ascend910X'" in err and "Ascend910PremiumA" in err
+    assert cli.main(["hw"]) == 2 and "list" in capsys.readouterr().out
