@@ -1,0 +1,56 @@
+"""The cost of one task: busy cycles per AI Core pipe, FLOPs, HBM bytes, block_dim and the bounding pipe."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ascend_sim.hw.spec import FrozenMap, HardwareSpec
+
+# AI Core pipes, named as msprof names their busy ratios (mac_ratio, vec_ratio, ..., mte3_ratio).
+PIPES = ("mac", "vec", "scalar", "mte1", "mte2", "mte3")
+
+
+class CostError(ValueError):
+    """An impossible cost query (dtype the unit cannot take, negative size, unknown instruction...)."""
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one task costs on the chip.
+
+    ``cycles_by_pipe``: busy cycles of each pipe on the busiest core over the whole task (all waves).
+    The pipes run concurrently (double buffering), so the task takes ``cycles`` = the largest of them, and
+    ``bound`` names that pipe. ``flops`` counts useful work (padding excluded; vector ops count one op per
+    element per instruction); ``bytes_hbm`` is everything read from and written to HBM by all cores.
+    """
+
+    cycles_by_pipe: FrozenMap
+    flops: float
+    bytes_hbm: float
+    block_dim: int
+    waves: int = 1
+
+    def __post_init__(self):
+        unknown = set(self.cycles_by_pipe) - set(PIPES)
+        if unknown:
+            raise CostError(f"unknown pipe(s) {sorted(unknown)}; pipes are {', '.join(PIPES)}")
+        if self.block_dim < 1:
+            raise CostError(f"block_dim must be >= 1, got {self.block_dim}")
+
+    @classmethod
+    def of(cls, *, flops, bytes_hbm, block_dim, waves=1, **pipes) -> "Cost":
+        """Build from pipe keyword arguments (``mac=..., mte2=...``); absent pipes are idle."""
+        return cls(FrozenMap({p: float(pipes.get(p, 0.0)) for p in PIPES}), float(flops), float(bytes_hbm),
+                   int(block_dim), int(waves))
+
+    @property
+    def cycles(self) -> float:
+        return max(self.cycles_by_pipe.values(), default=0.0)
+
+    @property
+    def bound(self) -> str:
+        """The pipe that takes longest (earlier in PIPES wins a tie)."""
+        return max(PIPES, key=lambda p: (self.cycles_by_pipe.get(p, 0.0), -PIPES.index(p)))
+
+    def duration_us(self, hw: HardwareSpec) -> float:
+        """Execution time on the AI Cores (no launch overhead; see launch.task_launch_us)."""
+        return hw.cycles_to_us(self.cycles)
