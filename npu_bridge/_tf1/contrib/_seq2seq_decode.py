@@ -339,8 +339,11 @@ class BasicDecoder(Decoder):
 
 
 def _zero_outputs(size, dtype, batch_size):
+    batch = tf.reshape(tf.convert_to_tensor(batch_size, dtype=tf.int32), [1])
+
     def zeros(s, d):
-        return tf.zeros(tf.concat([[batch_size], tensor_shape.TensorShape(s).as_list()], 0), dtype=d)
+        dims = tf.constant(tensor_shape.TensorShape(s).as_list(), dtype=tf.int32)
+        return tf.zeros(tf.concat([batch, dims], 0), dtype=d)
     return nest.map_structure(zeros, size, dtype)
 
 

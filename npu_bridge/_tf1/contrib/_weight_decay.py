@@ -76,10 +76,12 @@ class DecoupledWeightDecayExtension:
         with ops.control_dependencies([self._decay_weights_op(var)]):
             return super()._resource_apply_dense(grad, var)
 
-    def _apply_sparse(self, grad, var):
-        decay = self._decay_weights_sparse_op(var, grad.indices, state_ops.scatter_add)
+    # The sparse decay sits at the *_duplicate_indices level, on the distinct rows, so it also applies to
+    # optimizers that override that level (GradientDescentOptimizer; TF 1.15 decayed nothing there).
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        decay = self._decay_weights_sparse_op(var, array_ops.unique(grad.indices)[0], state_ops.scatter_add)
         with ops.control_dependencies([decay]):
-            return super()._apply_sparse(grad, var)
+            return super()._apply_sparse_duplicate_indices(grad, var)
 
     @staticmethod
     def _resource_scatter_add(var, indices, updates, use_locking=None):
@@ -87,10 +89,10 @@ class DecoupledWeightDecayExtension:
         with ops.control_dependencies([resource_variable_ops.resource_scatter_add(var.handle, indices, updates)]):
             return var.value()
 
-    def _resource_apply_sparse(self, grad, var, indices):
-        decay = self._decay_weights_sparse_op(var, indices, self._resource_scatter_add)
+    def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
+        decay = self._decay_weights_sparse_op(handle, array_ops.unique(indices)[0], self._resource_scatter_add)
         with ops.control_dependencies([decay]):
-            return super()._resource_apply_sparse(grad, var, indices)
+            return super()._resource_apply_sparse_duplicate_indices(grad, handle, indices)
 
 
 def extend_with_decoupled_weight_decay(base_optimizer):
