@@ -29,6 +29,10 @@ _module_dir = types.ModuleType.__dir__
 # Subpackages TF 1.x code reaches as ``tf.<name>`` that TF 2.15's module does not hold.
 LAZY_SUBPACKAGES = frozenset({"contrib", "examples"})
 
+# Same content in both APIs; TensorFlow's own object keeps `import tensorflow.compat.v1 as tf` in TF 1.x
+# code bound to the one ``tensorflow.compat.v1`` module (v1's copy of ``compat`` holds other objects).
+SHARED = frozenset({"compat"})
+
 _V1_MODULE = "tensorflow.compat.v1"
 _state = {"v1": None, "python": None}
 
@@ -61,6 +65,8 @@ def python_view() -> PythonPackageView:
 
 def tf1_attribute(module, name):
     """``tf.<name>`` as TF 1.x code sees it (``module`` is the ``tensorflow`` module)."""
+    if name in SHARED:
+        return _module_getattribute(module, name)
     try:
         return getattr(_v1(), name)
     except AttributeError:
