@@ -13,7 +13,8 @@ lookup according to who asks (:mod:`npu_bridge._tf1.callers`):
   ``tf.eig``, ... are TF 2 only).  ``tf.X = value`` from TF 1.x code sets ``tf.compat.v1.X``.
 * Code written for TensorFlow 2.15 gets the module as shipped.
 
-Dunder attributes (``__version__``, ``__path__``, ``__spec__``, ...) are never redirected.
+Dunder attributes (``__version__``, ``__path__``, ``__spec__``, ...) are never redirected, except
+``__all__`` (so ``from tensorflow import *`` in TF 1.x code imports the v1 API).
 """
 import importlib
 import sys
@@ -25,6 +26,8 @@ _module_getattribute = types.ModuleType.__getattribute__
 _module_setattr = types.ModuleType.__setattr__
 _module_delattr = types.ModuleType.__delattr__
 _module_dir = types.ModuleType.__dir__
+_getframe = sys._getframe
+_decisions = callers.decisions
 
 # Subpackages TF 1.x code reaches as ``tf.<name>`` that TF 2.15's module does not hold.
 LAZY_SUBPACKAGES = frozenset({"contrib", "examples"})
@@ -89,28 +92,45 @@ def tf1_attribute(module, name):
     )
 
 
+def _caller_wants_tf1() -> bool:
+    """Whether the code calling the method that calls this is TF 1.x code."""
+    try:
+        return callers.frame_wants_tf1(_getframe(2))
+    except ValueError:  # no Python caller
+        return False
+
+
 class TF1ViewModule(types.ModuleType):
     """Class of the ``tensorflow`` module while the TF 1.15 runtime is installed."""
 
     def __getattribute__(self, name):
-        if name[:2] == "__" or not callers.frame_wants_tf1(sys._getframe(1)):
-            return _module_getattribute(self, name)
-        return tf1_attribute(self, name)
+        # the hot path of every `tf.X` in the process: callers.frame_wants_tf1 inlined
+        if name[:2] != "__" or name == "__all__":
+            try:
+                module_name = _getframe(1).f_globals.get("__name__")
+                wants_tf1 = _decisions[module_name]
+            except (KeyError, TypeError):
+                wants_tf1 = callers.module_wants_tf1(module_name)
+            except ValueError:  # no Python caller (a C thread): TensorFlow as shipped
+                wants_tf1 = False
+            if wants_tf1:
+                return tf1_attribute(self, name)
+        return _module_getattribute(self, name)
 
     def __setattr__(self, name, value):
-        if name[:2] == "__" or not callers.frame_wants_tf1(sys._getframe(1)):
+        if name[:2] == "__" or not _caller_wants_tf1():
             _module_setattr(self, name, value)
         else:
             setattr(_v1(), name, value)
 
     def __delattr__(self, name):
-        if name[:2] == "__" or not callers.frame_wants_tf1(sys._getframe(1)):
+        if name[:2] == "__" or not _caller_wants_tf1():
             _module_delattr(self, name)
         else:
             delattr(_v1(), name)
 
     def __dir__(self):
-        if not callers.frame_wants_tf1(sys._getframe(1)):
+        if not _caller_wants_tf1():
             return _module_dir(self)
         names = set(dir(_v1())) | {n for n in _module_dir(self) if n.startswith("__")}
         names.update(n for n in LAZY_SUBPACKAGES if "tensorflow." + n in sys.modules)

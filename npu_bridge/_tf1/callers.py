@@ -36,7 +36,8 @@ TF2_PACKAGE_PREFIX = "tensorflow_"
 # TF 1.x packages the runtime provides under TensorFlow's name: their code is TF 1.x code.
 TF1_SUBPACKAGES = ("tensorflow.contrib", "tensorflow.examples")
 
-_cache = {}
+# module name -> decision; read directly by the tensorflow module's attribute lookup (api.py)
+decisions = {}
 
 
 def _extra_packages():
@@ -59,12 +60,12 @@ def _classify(module_name) -> bool:
 def module_wants_tf1(module_name) -> bool:
     """True when code of module ``module_name`` is TF 1.x code (sees the TF 1.15 API)."""
     try:
-        return _cache[module_name]
+        return decisions[module_name]
     except (KeyError, TypeError):
         pass
     answer = _classify(module_name)
     try:
-        _cache[module_name] = answer
+        decisions[module_name] = answer
     except TypeError:  # an unhashable __name__: do not cache
         pass
     return answer
@@ -77,4 +78,4 @@ def frame_wants_tf1(frame) -> bool:
 
 def clear_cache() -> None:
     """Forget past decisions (after changing ``ASCEND_SIM_TF2_PACKAGES``)."""
-    _cache.clear()
+    decisions.clear()

@@ -184,3 +184,9 @@ def test_import_compat_v1_in_tf1_code_binds_tensorflows_module():
     assert ns["t1"] is sys.modules["tensorflow.compat.v1"]
     assert ns["t2"] is sys.modules["tensorflow.compat.v2"]
     assert ns["c"].as_bytes("x") == b"x"
+
+
+def test_star_import_of_tensorflow_gives_the_v1_api():
+    ns = run_as("user_script", "from tensorflow import *")
+    assert ns["Session"] is tf1.Session and ns["placeholder"] is tf1.placeholder and "eig" not in ns
+    assert "Session" not in run_as("keras.fake", "from tensorflow import *")
