@@ -45,7 +45,7 @@ class GRUBlockCell(_cells.GRUCell):
         super().__init__(num_units, reuse=reuse, name=name)
 
     def build(self, inputs_shape):
-        input_size = tensor_shape.TensorShape(inputs_shape)[-1]
+        input_size = tensor_shape.dimension_value(tensor_shape.TensorShape(inputs_shape)[-1])
         if input_size is None:
             raise ValueError("Expecting input_size to be set.")
         units = self._num_units
@@ -85,7 +85,7 @@ class LSTMBlockFusedCell(tf.layers.Layer):
         return self._num_units
 
     def build(self, input_shape):
-        input_size = tensor_shape.TensorShape(input_shape)[2]
+        input_size = tensor_shape.dimension_value(tensor_shape.TensorShape(input_shape)[2])
         units = self._num_units
         self._kernel = self.add_weight("kernel", [input_size + units, units * 4])
         self._bias = self.add_weight("bias", [units * 4], initializer=tf.constant_initializer(0.0))
@@ -100,10 +100,12 @@ class LSTMBlockFusedCell(tf.layers.Layer):
         if is_list:
             inputs = tf.stack(inputs)
         shape = inputs.get_shape().with_rank(3)
-        if not shape[2]:
+        if not tensor_shape.dimension_value(shape[2]):
             raise ValueError(f"Expecting inputs_shape[2] to be set: {shape}")
-        time_len = shape[0] if shape[0] is not None else tf.shape(inputs)[0]
-        batch_size = shape[1] if shape[1] is not None else tf.shape(inputs)[1]
+        time_len = tensor_shape.dimension_value(shape[0])
+        time_len = time_len if time_len is not None else tf.shape(inputs)[0]
+        batch_size = tensor_shape.dimension_value(shape[1])
+        batch_size = batch_size if batch_size is not None else tf.shape(inputs)[1]
         if initial_state is None:
             if dtype is None:
                 raise ValueError("Either initial_state or dtype needs to be specified")

@@ -150,9 +150,10 @@ def test_embed_sequence_is_a_model_variable_lookup(sess):
 
 
 def test_optimize_loss_trains(sess):
-    x = tf.constant(np.random.RandomState(0).randn(32, 3).astype(np.float32))
-    w = tf.get_variable("w", [3, 1])
-    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0))
+    data = np.random.RandomState(0).randn(32, 3).astype(np.float32)
+    x = tf.constant(data)
+    w = tf.get_variable("w", [3, 1], initializer=tf.zeros_initializer())
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - data @ np.array([[1.0], [-1.0], [2.0]], np.float32)))
     step = tf.train.get_or_create_global_step()
     train = layers.optimize_loss(loss, step, learning_rate=0.1, optimizer="SGD")
     sess.run(tf.global_variables_initializer())
