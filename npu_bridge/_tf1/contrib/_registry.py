@@ -240,6 +240,12 @@ MODULES: Dict[str, ModuleDef] = {
     "lookup": ModuleDef(LOOKUP),
     "summary": ModuleDef(SUMMARY),
     "staging": ModuleDef(_names("tensorflow.python.ops.data_flow_ops", "StagingArea")),
+    "crf": ModuleDef(_names(f"{_HERE}._crf", """CrfDecodeBackwardRnnCell CrfDecodeForwardRnnCell CrfForwardRnnCell
+                     crf_binary_score crf_decode crf_log_likelihood crf_log_norm crf_multitag_sequence_score
+                     crf_sequence_score crf_unary_score viterbi_decode""")),
+    "image": ModuleDef(_names(f"{_HERE}._image", """angles_to_projective_transforms compose_transforms
+                       flat_transforms_to_matrices matrices_to_flat_transforms rotate transform translate
+                       translations_to_projective_transforms""")),
     "stateless": ModuleDef(_names("tensorflow.python.ops.stateless_random_ops", """stateless_multinomial
                            stateless_random_normal stateless_random_uniform stateless_truncated_normal""")),
     "signal": ModuleDef(delegate="tensorflow.compat.v1.signal"),
@@ -267,8 +273,6 @@ NOT_PROVIDED: Dict[str, str] = {
     "quantize": "quantization-aware graph rewriting for TFLite; " + _REMOVED,
     "predictor": _REMOVED + "; load the SavedModel with tf.saved_model.loader.load",
     "checkpoint": "use tf.train.Checkpoint / tf.train.CheckpointManager",
-    "image": "tf.contrib.image kernels (ImageProjectiveTransform and friends) are not emulated",
-    "crf": "not emulated yet",
     "nn": "not emulated yet; most of it is in tf.nn",
     "graph_editor": _REMOVED, "model_pruning": _REMOVED, "timeseries": _REMOVED, "factorization": _REMOVED,
     "boosted_trees": _REMOVED, "tensor_forest": _REMOVED, "gan": _REMOVED, "bayesflow": _REMOVED,
@@ -288,6 +292,9 @@ NOT_PROVIDED_NAMES: Dict[str, Dict[str, str]] = {
         "the contrib feature-column system is not provided; use tf.feature_column"),
     "tpu": dict.fromkeys("TPUDistributionStrategy keras_to_tpu_model".split(), _REMOVED),
     "feature_column": {"sequence_input_layer": "use tf.keras.experimental.SequenceFeatures"},
+    "image": dict.fromkeys("bipartite_match connected_components dense_image_warp interpolate_spline "
+                           "single_image_random_dot_stereograms sparse_image_warp".split(),
+                           "not emulated yet (only the projective transforms are)"),
 }
 
 

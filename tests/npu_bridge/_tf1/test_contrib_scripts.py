@@ -110,3 +110,9 @@ def test_adamw_ema(tmp_path):
     assert r["decayed_weight"] == pytest.approx(0.99 ** 150, rel=1e-3)  # decay only: no gradient reaches it
     assert r["evaluated"] == pytest.approx(r["average"], rel=1e-6)
     assert not math.isclose(r["evaluated"][0], r["raw"][0], rel_tol=1e-6)
+
+
+def test_bilstm_crf(tmp_path):
+    r = run_script("tf1_contrib_bilstm_crf.py", tmp_path)
+    assert r["loss_last"] < 0.1 * r["loss_first"]
+    assert r["accuracy"] > 0.95 and r["viterbi_agrees"] and r["transitions_shape"] == [3, 3]
