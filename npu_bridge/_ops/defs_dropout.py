@@ -3,10 +3,18 @@
 Mask layout (ours, documented in docs/npu_bridge.md): one bit per element of the flattened shape,
 least-significant bit first (element ``8·j + b`` is bit ``b`` of byte ``j``), padded with zero bits
 to a multiple of 128 bits, so the mask has ``ceil(n/128)·16`` bytes like upstream's.
+
+The ops run the numba kernels of ``ascend_sim.kernels`` (see ``kernel_ops``).  DropOutGenMask's
+random bits are Philox-4x32-10 keyed by a 128-bit value drawn, once per run, from a stateful
+TensorFlow generator seeded with the op's (seed, seed2): TensorFlow's seed semantics exactly — a
+seeded op gives the same sequence of masks in every new session, (0, 0) gives fresh ones.  With
+``ASCEND_SIM_PORTABLE_OPS=1`` the ops are composite TensorFlow ops (``RandomUniform`` + bit packing).
 """
-from tensorflow.python.framework import dtypes, ops
+import numpy as np
+from tensorflow.python.framework import constant_op, dtypes, ops, tensor_util
 from tensorflow.python.ops import array_ops, bitwise_ops, gen_random_ops, math_ops
 
+from npu_bridge._ops.kernel_ops import kernels, numpy_op, portable
 from npu_bridge._ops.registry import register
 
 _BITS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -67,12 +75,43 @@ def _static_mask_shape(shape):
     return [((n + 127) // 128) * 16]
 
 
+def _check_shape_input(shape_t, op_type):
+    if shape_t.dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"{op_type}: shape must be int32 or int64, got {shape_t.dtype.name}")
+
+
+def _run_key(seed, seed2):
+    """int64[2] drawn per run from TensorFlow's stateful generator with the op's seeds."""
+    return gen_random_ops.random_uniform_int(
+        constant_op.constant([2], dtypes.int32), constant_op.constant(-(2 ** 63), dtypes.int64),
+        constant_op.constant(2 ** 63 - 1, dtypes.int64), seed=seed, seed2=seed2, name="run_key")
+
+
+def _checked_prob(value, arg, op_type):
+    p = float(value)
+    if not 0.0 < p <= 1.0:
+        raise ValueError(f"{op_type}: {arg} must be in the range (0, 1]; got {p!r}")
+    return p
+
+
+def _np_gen_mask(shape, prob, key):
+    p = _checked_prob(prob, "prob", "DropOutGenMask")
+    return kernels().dropout_gen_mask(shape, p, int(key[0]), int(key[1]))
+
+
+def _kernel_gen_mask(shape_t, prob, seed, seed2):
+    prob_t = math_ops.cast(ops.convert_to_tensor(prob, name="prob"), dtypes.float32)
+    return numpy_op(_np_gen_mask, [shape_t, prob_t, _run_key(seed, seed2)], dtypes.uint8,
+                    _static_mask_shape(shape_t) or [None], "gen_mask_kernel", stateful=True)
+
+
 @register("DropOutGenMask", inputs=["shape", "prob"], attrs={"seed": 0, "seed2": 0}, stateful=True)
 def drop_out_gen_mask(shape, prob, seed, seed2):
     """uint8 bit-mask of ceil(numel(shape)/128)·16 bytes; each bit is 1 with probability ``prob``."""
     shape_t = ops.convert_to_tensor(shape, name="shape")
-    if shape_t.dtype not in (dtypes.int32, dtypes.int64):
-        raise TypeError(f"DropOutGenMask: shape must be int32 or int64, got {shape_t.dtype.name}")
+    _check_shape_input(shape_t, "DropOutGenMask")
+    if not portable():
+        return _kernel_gen_mask(shape_t, prob, seed, seed2)
     keep, n = _keep_bits(shape_t, prob, seed, seed2)
     mask = _pack_bits(keep, n)
     static = _static_mask_shape(shape_t)
@@ -81,13 +120,30 @@ def drop_out_gen_mask(shape, prob, seed, seed2):
     return mask
 
 
+def _np_do_mask(x, mask, keep_prob):
+    return kernels().dropout_do_mask(x, mask, _checked_prob(keep_prob, "keep_prob", "DropOutDoMask"))
+
+
+def _check_mask_covers(x, mask_t, op_type):
+    n, nbytes = x.shape.num_elements(), mask_t.shape.num_elements()
+    if n is not None and nbytes is not None and nbytes * 8 < n:
+        raise ValueError(f"{op_type}: mask has {nbytes} bytes, too few for the {n} elements of x "
+                         f"(DropOutGenMask gives {(n + 127) // 128 * 16})")
+
+
 def _do_mask_math(x, mask, keep_prob):
     x = ops.convert_to_tensor(x, name="x")
     if x.dtype not in (dtypes.float16, dtypes.float32):
         raise TypeError(f"DropOutDoMask: x must be float16 or float32, got {x.dtype.name}")
+    mask_t = ops.convert_to_tensor(mask, name="mask")
+    if mask_t.dtype != dtypes.uint8:
+        raise TypeError(f"DropOutDoMask: mask must be a uint8 bit-mask, got {mask_t.dtype.name}")
+    _check_mask_covers(x, mask_t, "DropOutDoMask")
     kp = math_ops.cast(keep_prob, x.dtype)
+    if not portable():
+        return numpy_op(_np_do_mask, [x, mask_t, kp], x.dtype, x.shape, "do_mask_kernel")
     n = _numel(array_ops.shape(x))
-    keep = array_ops.reshape(_unpack_bits(mask, n), array_ops.shape(x))
+    keep = array_ops.reshape(_unpack_bits(mask_t, n), array_ops.shape(x))
     return array_ops.where_v2(keep, x * (1.0 / kp), array_ops.zeros_like(x))
 
 
@@ -110,6 +166,12 @@ def drop_out_gen_mask_v3(shape, prob, seed, seed2):
     return drop_out_gen_mask(shape, prob, seed, seed2)
 
 
+def _np_gen_keep(shape, prob, key, np_dtype):
+    mask = _np_gen_mask(shape, prob, key)
+    keep = kernels().unpack_mask(mask, shape)
+    return keep if np_dtype == np.bool_ else keep.astype(np_dtype)
+
+
 @register(
     "DropOutGenMaskV4",
     inputs=["shape", "prob"],
@@ -119,9 +181,18 @@ def drop_out_gen_mask_v3(shape, prob, seed, seed2):
 def drop_out_gen_mask_v4(shape, prob, seed, seed2, dtype):
     """Keep-mask with the shape of the input (one element per element), dtype bool or uint8."""
     shape_t = ops.convert_to_tensor(shape, name="shape")
+    out_dtype = dtypes.as_dtype(dtype)
+    if out_dtype not in (dtypes.bool, dtypes.uint8):
+        raise TypeError(f"DropOutGenMaskV4: dtype must be bool or uint8, got {out_dtype.name}")
+    if not portable():
+        _check_shape_input(shape_t, "DropOutGenMaskV4")
+        prob_t = math_ops.cast(ops.convert_to_tensor(prob, name="prob"), dtypes.float32)
+        np_dtype = out_dtype.as_numpy_dtype
+        return numpy_op(lambda s, p, k: _np_gen_keep(s, p, k, np_dtype), [shape_t, prob_t, _run_key(seed, seed2)],
+                        out_dtype, tensor_util.constant_value_as_shape(shape_t), "gen_keep_kernel", stateful=True)
     keep, _ = _keep_bits(shape_t, prob, seed, seed2)
     keep = array_ops.reshape(keep, math_ops.cast(shape_t, dtypes.int64))
-    return keep if dtypes.as_dtype(dtype) == dtypes.bool else math_ops.cast(keep, dtypes.as_dtype(dtype))
+    return keep if out_dtype == dtypes.bool else math_ops.cast(keep, out_dtype)
 
 
 def _do_mask_v3_math(x, mask, keep_prob):

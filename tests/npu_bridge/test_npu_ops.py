@@ -16,9 +16,14 @@ def _types(graph):
             if "_ascend_op_type" in op.node_def.attr]
 
 
+# the seeded TensorFlow generator inside DropOutGenMask: the kernel path draws its Philox key from a
+# RandomUniformInt, the portable path (ASCEND_SIM_PORTABLE_OPS=1) its bits from a RandomUniform
+_RANDOM_OPS = ("RandomUniformInt", "RandomUniform")
+
+
 def _random_seeds(graph):
     """(seed, seed2) of the random op inside the DropOutGenMask composite."""
-    ops = [op for op in graph.get_operations() if op.type == "RandomUniform"]
+    ops = [op for op in graph.get_operations() if op.type in _RANDOM_OPS]
     assert len(ops) == 1
     return ops[0].get_attr("seed"), ops[0].get_attr("seed2")
 
@@ -132,7 +137,7 @@ def _op_seeds_with_graph_seed_only():
         npu_ops.dropout(tf.ones([8]), 0.5)
         npu_ops.dropout(tf.ones([8]), 0.5)
         return [(op.get_attr("seed"), op.get_attr("seed2"))
-                for op in graph.get_operations() if op.type == "RandomUniform"]
+                for op in graph.get_operations() if op.type in _RANDOM_OPS]
 
 
 def test_graph_seed_without_op_seed_derives_distinct_reproducible_op_seeds():
