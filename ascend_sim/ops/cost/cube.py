@@ -8,6 +8,10 @@ block, A and B tiles are loaded L1 → L0A/L0B (MTE1) as often as the L0 capacit
 as often as the L1 capacity forces; data another core or an earlier tile already fetched comes from the
 shared L2 while it fits there (movement.l2_split). Results leave L0C through UB (cast to the output dtype on
 the vector unit; the 910 has no FixPipe) to HBM (MTE3). Among all splits the fastest is chosen.
+
+``a_hbm_ratio`` (≤ 1) covers convolutions: their A operand is the img2col expansion of a feature map that
+load3d builds from L1, so only ``a_hbm_ratio`` bytes come from HBM / L2 per byte the cube consumes
+(MTE1 still moves every A fractal into L0A).
 """
 from __future__ import annotations
 
@@ -94,7 +98,8 @@ class _Problem:
     m1: int
     k1: int
     n1: int
-    frac_a: float          # bytes of one A fractal
+    frac_a: float          # bytes of one A fractal (in L0A)
+    frac_a_mem: float      # bytes read from HBM / L2 per A fractal (frac_a unless A is expanded in L1)
     frac_b: float
     frac_out: float        # bytes of one output fractal in the output dtype
     frac_acc: float        # ... in the accumulator dtype (L0C)
@@ -114,11 +119,12 @@ def _evaluate(p: _Problem, blocks, per, hw: HardwareSpec) -> tuple[dict, float, 
     mac = pb * pm * pn * pk                                    # one MMAD per cycle
     mte1 = pb * l1_to_l0_cycles(pm * pk * ceil_div(pn, tn) * p.frac_a, pn * pk * ceil_div(pm, tm) * p.frac_b, hw)
     a_frac, b_frac = _l1_reads(pm, pn, pk, tile, p.l1_fractals)
-    core_read = pb * (a_frac * p.frac_a + b_frac * p.frac_b)
-    block_data = pb * pk * (pm * p.frac_a + pn * p.frac_b)    # what one block needs at least once
-    unique = p.batch * p.k1 * (p.m1 * p.frac_a + p.n1 * p.frac_b)   # every operand fractal comes from HBM once
+    fa = p.frac_a_mem
+    core_read = pb * (a_frac * fa + b_frac * p.frac_b)
+    block_data = pb * pk * (pm * fa + pn * p.frac_b)          # what one block needs at least once
+    unique = p.batch * p.k1 * (p.m1 * fa + p.n1 * p.frac_b)   # every operand fractal comes from HBM once
     # between a core's re-reads, every block's A row-panel and B column-panel is live (shared ones once)
-    working_set = blocks[0] * blocks[3] * pk * (blocks[1] * tm * p.frac_a + blocks[2] * tn * p.frac_b)
+    working_set = blocks[0] * blocks[3] * pk * (blocks[1] * tm * fa + blocks[2] * tn * p.frac_b)
     # Blocks sharing a panel fetch it at the same time: HBM sends it once, but each core still waits for it
     # at its own DDR-path rate, so the busiest core's first touch of all its data counts as an HBM read.
     core_hbm, core_l2, chip_hbm = l2_split(core_read, block_data, core_read - block_data, block_dim, unique,
@@ -144,9 +150,12 @@ def _evaluate(p: _Problem, blocks, per, hw: HardwareSpec) -> tuple[dict, float, 
 
 
 @functools.lru_cache(maxsize=4096)
-def _best(m: int, k: int, n: int, batch: int, dtype: str, out_dtype: str, hw: HardwareSpec):
+def _best(m: int, k: int, n: int, batch: int, dtype: str, out_dtype: str, hw: HardwareSpec,
+          a_hbm_ratio: float = 1.0):
     for name, value in (("m", m), ("k", k), ("n", n), ("batch", batch)):
         check_count(name, value, 1)
+    if not 0 < a_hbm_ratio <= 1:
+        raise CostError(f"a_hbm_ratio must be in (0, 1], got {a_hbm_ratio!r}")
     mkn = hw.core.cube.mkn_elems.get(dtype)
     if mkn is None:
         raise CostError(f"the cube takes no {dtype!r} inputs (cast first); supported: "
@@ -159,7 +168,7 @@ def _best(m: int, k: int, n: int, batch: int, dtype: str, out_dtype: str, hw: Ha
             int(buffers.l0c_bytes // (L0_BUFFERS * frac_acc)))
     if min(caps) < 1:
         raise CostError(f"{hw.name}: L0 buffers cannot hold one {dtype} fractal (double-buffered)")
-    problem = _Problem(batch, ceil_div(m, fm), ceil_div(k, fk), ceil_div(n, fn), frac_a, frac_b,
+    problem = _Problem(batch, ceil_div(m, fm), ceil_div(k, fk), ceil_div(n, fn), frac_a, frac_a * a_hbm_ratio, frac_b,
                        fm * fn * itemsize(out_dtype), frac_acc, fm * fn, acc_dtype, out_dtype, caps,
                        int(buffers.l1_bytes // (L1_BUFFERS * max(frac_a, frac_b))))
     best = None
@@ -175,12 +184,16 @@ def _best(m: int, k: int, n: int, batch: int, dtype: str, out_dtype: str, hw: Ha
 
 
 def tile_matmul(m: int, k: int, n: int, hw: HardwareSpec, *, batch: int = 1, dtype: str = "float16",
-                out_dtype: str = "float16") -> CubeTiling:
+                out_dtype: str = "float16", a_hbm_ratio: float = 1.0) -> CubeTiling:
     """The tiling ``matmul_cost`` chose: fractal counts, the fastest split over ≤ cores, the L0 tile."""
-    return _best(m, k, n, batch, dtype, out_dtype, hw)[0]
+    return _best(m, k, n, batch, dtype, out_dtype, hw, float(a_hbm_ratio))[0]
 
 
 def matmul_cost(m: int, k: int, n: int, hw: HardwareSpec, *, batch: int = 1, dtype: str = "float16",
-                out_dtype: str = "float16") -> Cost:
-    """Cost of ``batch`` products of (M×K)·(K×N) on the cube, inputs in ``dtype``, output in ``out_dtype``."""
-    return _best(m, k, n, batch, dtype, out_dtype, hw)[1]
+                out_dtype: str = "float16", a_hbm_ratio: float = 1.0) -> Cost:
+    """Cost of ``batch`` products of (M×K)·(K×N) on the cube, inputs in ``dtype``, output in ``out_dtype``.
+
+    ``a_hbm_ratio``: HBM bytes per byte of A the cube consumes (1 for a matmul; less for an img2col'd
+    convolution input, which is expanded in L1).
+    """
+    return _best(m, k, n, batch, dtype, out_dtype, hw, float(a_hbm_ratio))[1]

@@ -20,5 +20,10 @@ def task_launch_us(unit: str, hw: HardwareSpec) -> float:
 
 def aicpu_us(elems: int, hw: HardwareSpec) -> float:
     """An AI CPU kernel over ``elems`` elements: fixed latency plus a per-element cost."""
+    return hw.overheads.aicpu_task_latency_us + aicpu_compute_us(elems, hw)
+
+
+def aicpu_compute_us(elems: float, hw: HardwareSpec) -> float:
+    """The per-element part of an AI CPU kernel (its fixed latency is the task's launch overhead)."""
     check_count("elems", elems)
-    return hw.overheads.aicpu_task_latency_us + elems * hw.overheads.aicpu_ns_per_elem / NS_PER_US
+    return elems * hw.overheads.aicpu_ns_per_elem / NS_PER_US

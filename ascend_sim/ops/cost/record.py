@@ -7,6 +7,8 @@ from ascend_sim.hw.spec import FrozenMap, HardwareSpec
 
 # AI Core pipes, named as msprof names their busy ratios (mac_ratio, vec_ratio, ..., mte3_ratio).
 PIPES = ("mac", "vec", "scalar", "mte1", "mte2", "mte3")
+# ``Cost.bound`` of a task whose time is spent off the AI Cores (AI CPU kernel, collective, DMA copy).
+OFFCORE = "offcore"
 
 
 class CostError(ValueError):
@@ -21,6 +23,12 @@ class Cost:
     The pipes run concurrently (double buffering), so the task takes ``cycles`` = the largest of them, and
     ``bound`` names that pipe. ``flops`` counts useful work (padding excluded; vector ops count one op per
     element per instruction); ``bytes_hbm`` is everything read from and written to HBM by all cores.
+
+    ``offcore_us``: time the task spends on a unit that is not an AI Core (an AI CPU kernel, an HCCL
+    collective, a DMA copy), in microseconds; the AI Core pipes are idle then. Neither part includes the
+    per-task launch latency (``launch.task_launch_us``), which the scheduler adds. ``fallback`` marks a cost
+    the op registry could not compute from the op's own model (unregistered op type, a dtype its AI Core
+    kernel does not take, an instance its model rejects); ``fallback_reason`` says which and why.
     """
 
     cycles_by_pipe: FrozenMap
@@ -28,6 +36,9 @@ class Cost:
     bytes_hbm: float
     block_dim: int
     waves: int = 1
+    offcore_us: float = 0.0
+    fallback: bool = False
+    fallback_reason: str = ""
 
     def __post_init__(self):
         unknown = set(self.cycles_by_pipe) - set(PIPES)
@@ -36,11 +47,14 @@ class Cost:
         if self.block_dim < 1:
             raise CostError(f"block_dim must be >= 1, got {self.block_dim}")
 
+        if self.offcore_us < 0:
+            raise CostError(f"offcore_us must be >= 0, got {self.offcore_us}")
+
     @classmethod
-    def of(cls, *, flops, bytes_hbm, block_dim, waves=1, **pipes) -> "Cost":
+    def of(cls, *, flops, bytes_hbm, block_dim, waves=1, offcore_us=0.0, **pipes) -> "Cost":
         """Build from pipe keyword arguments (``mac=..., mte2=...``); absent pipes are idle."""
         return cls(FrozenMap({p: float(pipes.get(p, 0.0)) for p in PIPES}), float(flops), float(bytes_hbm),
-                   int(block_dim), int(waves))
+                   int(block_dim), int(waves), float(offcore_us))
 
     @property
     def cycles(self) -> float:
@@ -48,9 +62,12 @@ class Cost:
 
     @property
     def bound(self) -> str:
-        """The pipe that takes longest (earlier in PIPES wins a tie)."""
+        """The pipe that takes longest (earlier in PIPES wins a tie); OFFCORE when no AI Core pipe is busy
+        and the task spends time elsewhere."""
+        if self.cycles == 0 and self.offcore_us > 0:
+            return OFFCORE
         return max(PIPES, key=lambda p: (self.cycles_by_pipe.get(p, 0.0), -PIPES.index(p)))
 
     def duration_us(self, hw: HardwareSpec) -> float:
-        """Execution time on the AI Cores (no launch overhead; see launch.task_launch_us)."""
-        return hw.cycles_to_us(self.cycles)
+        """Execution time on the AI Cores plus time off them (no launch overhead; see launch.task_launch_us)."""
+        return hw.cycles_to_us(self.cycles) + self.offcore_us
