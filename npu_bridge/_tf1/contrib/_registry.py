@@ -167,8 +167,9 @@ TPU = {
 
 SEQ2SEQ = {
     **_names(f"{_HERE}._seq2seq", "sequence_loss tile_batch hardmax"),
-    **_names(f"{_HERE}._seq2seq_decode", """Decoder BasicDecoder BasicDecoderOutput Helper CustomHelper
-             TrainingHelper GreedyEmbeddingHelper SampleEmbeddingHelper InferenceHelper dynamic_decode"""),
+    **_names(f"{_HERE}._seq2seq_decode", "Decoder BasicDecoder BasicDecoderOutput dynamic_decode"),
+    **_names(f"{_HERE}._seq2seq_helpers", """Helper CustomHelper TrainingHelper GreedyEmbeddingHelper
+             SampleEmbeddingHelper InferenceHelper"""),
 }
 
 LEGACY_SEQ2SEQ = _names(f"{_HERE}._seq2seq", "sequence_loss_by_example rnn_decoder")
