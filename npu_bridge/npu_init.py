@@ -1,13 +1,14 @@
 """``from npu_bridge.npu_init import *``: what migrated scripts star-import (upstream master / r1.15.0).
 
 Exports the same names as upstream's module (reference §2.1): TensorFlow objects scripts use
-without importing them (``tf`` is the ``tf.compat.v1`` API, ``os``, ``RewriterConfig``, ...), the hccl
+without importing them (``tf``, ``os``, ``RewriterConfig``, ...), the hccl
 functions, the config/estimator/hook/optimizer classes, op modules, and the convenience functions
 the migration tool inserts.  Side effect on import, as upstream: the ``tf.Session`` patch.
 """
 import os
 
-import tensorflow.compat.v1 as tf
+import tensorflow
+import tensorflow.compat.v1 as _tf1
 from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
 from tensorflow.core.protobuf.rewriter_config_pb2 import RewriterConfig
 from tensorflow.python.client import session
@@ -25,6 +26,7 @@ from hccl.manage.api import (
 )
 from hccl.split.api import set_split_strategy_by_idx, set_split_strategy_by_size
 from npu_bridge import embedding as npu_embedding
+from npu_bridge import _tf1 as _tf1_runtime
 from npu_bridge._runtime import session_patch as _session_patch
 from npu_bridge.estimator import npu_ops
 from npu_bridge.estimator.npu import keras_to_npu, npu_plugin, npu_rnn, npu_scope, npu_strategy, util
@@ -60,9 +62,14 @@ from npu_bridge.estimator.npu.npu_optimizer import (
 from npu_bridge.estimator.npu_unary_ops import npu_unary_ops
 from npu_bridge.hccl import hccl_ops
 
+# ``tf`` as upstream's ``import tensorflow as tf``: with the TF 1.15 runtime installed the tensorflow
+# module answers scripts with the TF 1.15 API (and still has tf.contrib, tf.examples, tf.python);
+# without it, the tf.compat.v1 API.
+tf = tensorflow if _tf1_runtime.is_installed() else _tf1
+
 # Keras 2.15's backend: the one tf.keras models use.  (Upstream exports tensorflow.python.keras.backend,
 # which on TF 2.15 is a disconnected legacy copy whose session tf.keras ignores.)
-backend = tf.keras.backend
+backend = _tf1.keras.backend
 
 experimental_options = {
     "disable_model_pruning": False,
@@ -136,8 +143,8 @@ def npu_optimizer_options(optimizer_options=None):
 
 def npu_run_config_init(run_config=None):
     """Give a RunConfig (a new one unless a RunConfig is passed) the NPU session config; returns it."""
-    if not isinstance(run_config, tf.estimator.RunConfig):
-        run_config = tf.estimator.RunConfig()
+    if not isinstance(run_config, _tf1.estimator.RunConfig):
+        run_config = _tf1.estimator.RunConfig()
     run_config.__dict__["_session_config"] = npu_config_proto(run_config.session_config)
     return run_config
 

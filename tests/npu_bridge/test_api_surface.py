@@ -133,3 +133,17 @@ def test_surface_table_is_complete_in_size():
     """Guard against a truncated vendored table: upstream has 48 modules and 278 module-level names."""
     assert len(SURFACE["modules"]) == 48
     assert sum(len(v["names"]) for v in SURFACE["modules"].values()) == 278
+
+
+def test_star_import_tf_is_the_tensorflow_module_with_the_tf1_runtime():
+    """Upstream's npu_init does ``import tensorflow as tf``: scripts reach tf.python / tf.examples / tf.contrib."""
+    import sys
+
+    from npu_bridge import _tf1
+
+    namespace = {}
+    exec("from npu_bridge.npu_init import *", namespace)  # noqa: S102
+    if _tf1.is_installed():
+        assert namespace["tf"] is sys.modules["tensorflow"]
+    else:
+        assert namespace["tf"] is tf.compat.v1
