@@ -89,12 +89,13 @@ def storage_shape(shape: tuple, dtype: str, fmt: str, origin_format: str, hw: Ha
         return _fractal_z_2d(shape[0], shape[1], c0, edge)
     if len(shape) == 1 and fmt in ("NC1HWC0", "NDC1HWC0"):     # a per-channel vector (BN sums, scale, ...)
         shape, origin_format = ((1, shape[0], 1, 1), "NCHW") if fmt == "NC1HWC0" else ((1, shape[0], 1, 1, 1), "NCDHW")
-    a = axes(shape, origin_format, fmt)
     need = {"NC1HWC0": "NCHW", "NC1HWC0_C04": "NCHW", "FRACTAL_Z": "NCHW", "C1HWNCoC0": "NCHW",
             "NDC1HWC0": "NCDHW", "FRACTAL_Z_3D": "NCDHW"}[fmt]
-    if set(a) != set(need):
+    letters = layout_of(shape, origin_format, fmt)
+    if set(letters) != set(need) or len(letters) != len(shape):
         raise FormatError(f"{fmt} needs a {len(need)}-D origin shape with axes {need}; got {list(shape)} "
                           f"as {origin_format!r}")
+    a = dict(zip(letters, shape))
     n, c, h, w = a["N"], a["C"], a["H"], a["W"]
     if fmt == "NC1HWC0":
         return (n, ceil_div(c, c0), h, w, c0)

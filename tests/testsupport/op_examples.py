@@ -170,3 +170,38 @@ BUILDERS = {"rnn": _rnn, "cube": _cube, "elementwise": _vector, "reduction": _ve
 def example(op_type: str, scale: int = 1) -> OpInstance:
     spec = registry.lookup(op_type)
     return BUILDERS[spec.family](spec, scale)
+
+
+SCALES = (1, 4, 16)
+
+
+def vector_roofline_dtype(node, hw):
+    """The node's dtype with the most vector lanes: the fastest the vector unit could go on its data."""
+    from ascend_sim.ops.cost import lanes
+    return max({d.dtype for d in node.inputs + node.outputs}, key=lambda d: lanes(d, hw))
+
+
+def assert_cost_properties(op_type, hw, scales=SCALES):
+    """Costed without fallback at every scale; AI Core costs never beat the roofline; block_dim within the
+    cores; time never falls as the work grows and rises over the whole range (host ops cost nothing)."""
+    from ascend_sim.ops.cost import roofline_cycles
+    spec = registry.lookup(op_type)
+    durations = []
+    for scale in scales:
+        node = example(op_type, scale)
+        c = registry.cost(op_type, node, hw)
+        assert not c.fallback, c.fallback_reason
+        assert 1 <= c.block_dim <= hw.chip.ai_core_count
+        if spec.unit == "aicore_cube":
+            bound = roofline_cycles(c.flops, c.bytes_hbm, hw, unit="cube", dtype=node.inputs[spec.dtype_input].dtype)
+            assert c.cycles >= bound * (1 - 1e-9), (scale, c.cycles, bound)
+        elif spec.unit == "aicore_vector":
+            bound = roofline_cycles(c.flops, c.bytes_hbm, hw, unit="vector", dtype=vector_roofline_dtype(node, hw))
+            assert c.cycles >= bound * (1 - 1e-9), (scale, c.cycles, bound)
+        elif spec.unit in ("aicpu", "hccl", "dma"):
+            assert c.cycles == 0 and c.offcore_us > 0 and c.bound == "offcore"
+        durations.append(c.duration_us(hw))
+    if spec.unit == "host":
+        assert durations == [0.0] * len(scales)
+    else:
+        assert durations == sorted(durations) and durations[-1] > durations[0], durations
