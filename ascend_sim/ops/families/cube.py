@@ -136,9 +136,11 @@ def conv_cost(g: ConvGeometry, role: str, source: TensorDesc, dtype: str, out_dt
         shapes = {"forward": (rows_out, k_fwd, cout_g), "input_grad": (rows_in, taps * pad_to(cout_g, c0), cin_g),
                   "filter_grad": (taps * pad_to(cin_g, c0), rows_out, cout_g)}
     m, k, n = shapes[role]
-    expanded = groups * m * k                 # elements of the img2col operand the cube consumes
-    ratio = min(1.0, source.storage_elems(hw) / expanded) if expanded else 1.0
-    c = matmul_cost(m, k, n, hw, batch=groups, dtype=dtype, out_dtype=out_dtype, a_hbm_ratio=max(ratio, 1e-9))
+    expanded, fetched = groups * m * k, source.storage_elems(hw)   # img2col operand vs the map it comes from
+    if not fetched or not expanded:
+        raise DescError(f"empty convolution operand: {list(source.shape)} expanded to {groups}x{m}x{k}")
+    c = matmul_cost(m, k, n, hw, batch=groups, dtype=dtype, out_dtype=out_dtype,
+                    a_hbm_ratio=min(1.0, fetched / expanded))
     return dataclasses.replace(c, flops=g.flops)
 
 

@@ -100,6 +100,8 @@ TABLE = (
     ("FastGeluGrad", FAST_GELU_GRAD, FLOAT),
     ("ClipByNormNoDivSum", (B,) * 4 + ("sqrt",), FLOAT),
     ("ClipBoxes ClipBoxesD", (B, B), FLOAT),
+    ("AscendQuant AscendDequant AscendAntiQuant AscendWeightQuant", (B, "cast"), ("float16", "float32", "int8",
+                                                                               "int32")),
     ("NPUAllocFloatStatus NPUClearFloatStatus NPUGetFloatStatus NPUClearFloatStatusV2 NPUGetFloatStatusV2",
      (B,), ("float32", "int32")),
 )

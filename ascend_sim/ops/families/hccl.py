@@ -36,13 +36,13 @@ def link_bytes_per_us(ranks: int, hw: HardwareSpec, remote: bool = False) -> flo
 
 
 def collective(node: OpInstance, hw: HardwareSpec, *, algorithm: str, remote: bool = False) -> Cost:
-    ranks = int(node.attr("rank_size", "group_size", default=1) or 1)
+    ranks = max(1, int(node.attr("rank_size", "group_size", default=1) or 1))
     read, write = known_bytes(node.inputs), known_bytes(node.outputs)
     buffer = max(read, write)
     if ranks <= 1 and not remote:
         us = copy_us(read, write, hw)
     else:
-        us = TRAFFIC[algorithm](max(ranks, 2)) * buffer / link_bytes_per_us(ranks, hw, remote)
+        us = TRAFFIC[algorithm](ranks) * buffer / link_bytes_per_us(ranks, hw, remote)
     return Cost.of(flops=0, bytes_hbm=read + write, block_dim=1, offcore_us=us)
 
 

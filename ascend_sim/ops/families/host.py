@@ -23,7 +23,7 @@ SPECS = (
     *_rows("Data Const Constant Placeholder PlaceholderWithDefault Variable VariableV2 VarHandleOp "
            "VarIsInitializedOp IsVariableInitialized NetOutput NoOp FileConstant GeOp NPUInit NPUShutdown "
            "LogTimeStamp", "graph"),
-    *_rows("Shape ShapeN Size Rank VariableShape", "shape",
+    *_rows("Shape ShapeN Size Rank VariableShape GetShape", "shape",
            note="folded to constants on static shapes (VariableShape → Shape, reference §3.5)"),
     *_rows("Reshape Squeeze ExpandDims Unsqueeze Flatten FlattenV2 Identity IdentityN RefIdentity StopGradient "
            "PreventGradient Snapshot EnsureShape ReadVariableOp Bitcast", "view",

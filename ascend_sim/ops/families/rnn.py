@@ -30,6 +30,7 @@ LSTM_CELL = SIGMOID * 3 + TANH * 2 + (B,) * 4      # i, f, o; j, tanh(c); c = fÂ
 GRU_CELL = SIGMOID * 2 + TANH + (B,) * 5
 LSTM_CELL_GRAD = (B,) * 16
 GRU_CELL_GRAD = (B,) * 14
+GRAD_MATMULS_PER_STEP = 2                          # back to [x, h], and the weight-gradient accumulation
 
 
 def repeat(cost: Cost, times: int) -> Cost:
@@ -82,7 +83,7 @@ def dynamic_gru(node: OpInstance, hw: HardwareSpec, *, grad: bool) -> Cost:
     dtype = node.inputs[0].dtype
     upfront = matmul_cost(t * b, i, cols, hw, dtype=dtype, out_dtype=dtype)
     step = matmul_cost(b, hidden, cols, hw, dtype=dtype, out_dtype=dtype)
-    total = in_sequence(hw, upfront, repeat(step, t * (2 if grad else 1)))
+    total = in_sequence(hw, upfront, repeat(step, t * (GRAD_MATMULS_PER_STEP if grad else 1)))
     return _cell(total, node, hw, b * hidden, GRU_CELL_GRAD if grad else GRU_CELL, t)
 
 

@@ -164,3 +164,12 @@ def test_a_type_declared_twice_or_a_bad_unit_is_a_table_error():
         OpSpec("X", "gpu", (), (), len)
     with pytest.raises(SpecError, match="unknown format"):
         OpSpec("X", "host", (), ("NCHW16",), len)
+
+
+def test_the_cost_model_doc_gives_the_current_counts():
+    import collections
+    import pathlib
+    doc = (pathlib.Path(__file__).resolve().parents[3] / "docs" / "cost_model.md").read_text()
+    assert f"**{len(registry.REGISTRY)} types**" in doc
+    for family, count in collections.Counter(s.family for s in registry.REGISTRY.values()).items():
+        assert f"| {family} | {count} |" in doc, family
