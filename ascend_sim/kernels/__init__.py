@@ -6,7 +6,7 @@ them (errors name the argument and the legal values) and return a C-contiguous r
 buffers that are reused only once nothing else refers to them (see ``_support.BufferPool``).
 
 * :func:`gelu`, :func:`gelu_grad`, :func:`fast_gelu`, :func:`fast_gelu_grad` — ``_gelu.py``
-* :func:`dropout_gen_mask`, :func:`dropout_do_mask`, :func:`dropout` (fused), :func:`unpack_mask`,
+* :func:`dropout_gen_mask`, :func:`dropout_do_mask`, :func:`dropout` (both), :func:`unpack_mask`,
   :func:`mask_nbytes` — ``_dropout.py`` (Philox-4x32-10 random bits, upstream's bit-mask layout)
 
 Kernels compile on first call (numba, ``parallel=True``, cached on disk with ``cache=True``);

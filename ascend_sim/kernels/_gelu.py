@@ -25,7 +25,7 @@ import numpy as np
 from numba import njit, prange
 
 from ascend_sim.kernels._math import float_to_half, half_to_float, sigmoid_f32
-from ascend_sim.kernels._support import as_array, kernel, output, run_quietly, same_shape, flat_input, unaliased
+from ascend_sim.kernels._support import as_array, flat_input, kernel, launch, output, same_shape, unaliased
 
 _INLINE = {"inline": "always", "cache": True}
 f32 = np.float32
@@ -188,8 +188,7 @@ def _apply(op, out, ref, inputs):
         args = [unaliased(flat_input(a), res.flat) for a in inputs] + [res.flat]
         if ref.dtype == _F16:
             args = [a.view(np.uint16) for a in args]
-        with run_quietly():
-            KERNELS[op][ref.dtype](*args)
+        launch(KERNELS[op][ref.dtype], *args)
     return res.finish()
 
 

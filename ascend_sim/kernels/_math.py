@@ -38,7 +38,8 @@ _P3, _P4, _P5 = f32(4.1665795894e-2), f32(1.6666665459e-1), f32(5.0000001201e-1)
 EXP_MIN = f32(-87.0)  # exp(-87) ≈ 1.6e-38: the smallest argument with a normal float32 result
 EXP_MAX = f32(88.0)  # exp(88) ≈ 1.7e38 < FLT_MAX
 _ONE = f32(1.0)
-_HALF = f32(0.5)
+_ONE_BITS = u32(0x3F800000)
+_ROUND_MAGIC = f32(12582912.0)  # 1.5·2²³: adding it rounds a float below 2²² to an integer
 
 
 @njit(**_INLINE)
@@ -47,10 +48,13 @@ def exp_f32(v):
 
     Range reduction v = k·ln2 + r (|r| ≤ ln2/2), a degree-7 polynomial for e^r, and 2^k built
     in the exponent bits — all branch-free, so loops over it vectorise (numba's ``math.exp`` is a
-    scalar libm call on this platform).  Callers handle arguments outside the clamp range.
+    scalar libm call on this platform).  k is rounded by adding 1.5·2²³ (the float's low
+    mantissa bits then hold k, which also gives 2^k's bits without a float→int conversion).
+    Callers handle arguments outside the clamp range.
     """
     v = min(max(v, EXP_MIN), EXP_MAX)
-    k = np.floor(v * _LOG2E + _HALF)
+    t = v * _LOG2E + _ROUND_MAGIC
+    k = t - _ROUND_MAGIC
     r = v - k * _LN2_HI - k * _LN2_LO
     p = _P0
     p = p * r + _P1
@@ -59,7 +63,7 @@ def exp_f32(v):
     p = p * r + _P4
     p = p * r + _P5
     p = p * r * r + r + _ONE
-    two_k = u32(u32(np.int32(k) + np.int32(127)) << u32(23)).view(np.float32)
+    two_k = u32(u32(np.float32(t).view(np.uint32) << u32(23)) + _ONE_BITS).view(np.float32)
     return p * two_k
 
 

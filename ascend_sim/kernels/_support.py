@@ -9,6 +9,7 @@ first call (and loads it from the on-disk cache in later processes).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import threading
@@ -37,6 +38,19 @@ def run_quietly():
     if jit_disabled():
         return np.errstate(over="ignore", invalid="ignore", divide="ignore")
     return contextlib.nullcontext()
+
+
+# One kernel at a time per process.  TensorFlow calls the ops from several inter-op threads, and
+# numba's parallel region releases the GIL: without this lock two kernels could overlap, which the
+# 'workqueue' threading layer (numba's fallback when neither OpenMP nor TBB is available) aborts
+# on, and which on a small machine only oversubscribes the cores anyway.
+_LAUNCH_LOCK = threading.Lock()
+
+
+def launch(kernel_fn, *args):
+    """Call a compiled kernel (serialised process-wide; quiet under NUMBA_DISABLE_JIT)."""
+    with _LAUNCH_LOCK, run_quietly():
+        kernel_fn(*args)
 
 
 # ---------------------------------------------------------------------------- argument checks
@@ -132,12 +146,15 @@ def output(out, shape, dtype, op: str) -> Output:
 
 # ---------------------------------------------------------------------------- output buffers
 _ALIGN = 64  # TensorFlow adopts a returned ndarray without copying only when it is this aligned
+_ALIGN_MIN_BYTES = 1 << 16  # below this a copy costs less than aligning (≈ 4 µs)
 
 
 def aligned_empty(shape, dtype) -> np.ndarray:
-    """An uninitialised C-contiguous array whose data pointer is 64-byte aligned."""
+    """An uninitialised C-contiguous array whose data pointer is 64-byte aligned (from 64 KiB up)."""
     dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes < _ALIGN_MIN_BYTES:
+        return np.empty(shape, dtype)
     raw = np.empty(nbytes + _ALIGN, np.uint8)
     start = (-raw.ctypes.data) % _ALIGN
     return raw[start:start + nbytes].view(dtype).reshape(shape)
@@ -163,12 +180,11 @@ class BufferPool:
         self._lock = threading.Lock()
 
     def take(self, shape, dtype) -> np.ndarray:
-        shape = tuple(int(d) for d in shape)
         dtype = np.dtype(dtype)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        nbytes = math.prod(shape) * dtype.itemsize
         if nbytes < self.min_bytes or nbytes > self.max_bytes:
             return aligned_empty(shape, dtype)
-        key = (shape, dtype.str)
+        key = (tuple(shape), dtype.str)
         with self._lock:
             bucket = self._buckets.get(key)
             if bucket is not None:

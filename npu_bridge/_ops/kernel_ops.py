@@ -47,9 +47,10 @@ def check_dtype(op_type, arg, tensor, legal):
 
 def like(value, ref, arg, op_type):
     """``value`` as a tensor of ``ref``'s dtype and a shape compatible with ``ref``'s (errors name ``arg``)."""
-    if isinstance(value, (ops.Tensor, ops.IndexedSlices)) and value.dtype.base_dtype != ref.dtype.base_dtype:
+    given = getattr(value, "dtype", None)  # tensors, variables, numpy arrays; not Python numbers/lists
+    if given is not None and dtypes.as_dtype(given).base_dtype != ref.dtype.base_dtype:
         raise TypeError(f"{op_type}: {arg} must have the dtype of features ({ref.dtype.name}); "
-                        f"got a {value.dtype.name} tensor")
+                        f"got a {dtypes.as_dtype(given).name} tensor")
     t = ops.convert_to_tensor(value, dtype=ref.dtype, name=arg)
     if not t.shape.is_compatible_with(ref.shape):
         raise ValueError(f"{op_type}: {arg} must have the shape of features {ref.shape}; got {t.shape}")

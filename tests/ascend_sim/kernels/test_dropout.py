@@ -1,5 +1,5 @@
 """ascend_sim.kernels dropout: mask layout and size, reproducibility, keep statistics, apply semantics
-(exact, per dtype), the fused path, hypothesis properties, errors."""
+(exact, per dtype), dropout = gen_mask + do_mask, hypothesis properties, errors."""
 import math
 
 import numba
@@ -105,7 +105,7 @@ def test_keep_prob_one_keeps_everything_and_tiny_keep_prob_keeps_almost_nothing(
     assert _bits(kernels.dropout_gen_mask(N, 1e-9, seed=3), N).sum() <= 2
 
 
-# ------------------------------------------------------------------------------------------ apply / fused
+# ------------------------------------------------------------------------------------------ apply
 def _values(n, dtype, seed=0):
     x = np.random.RandomState(seed).randn(n) * 10
     x[:6] = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30]
@@ -124,7 +124,7 @@ def test_do_mask_is_exact(dtype, keep_prob):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", [0, 1, 5, 8, 13, 4096, 4100, 20_011])
-def test_fused_dropout_equals_gen_mask_then_do_mask(dtype, n):
+def test_dropout_equals_gen_mask_then_do_mask(dtype, n):
     x = _values(n, dtype, seed=n) if n >= 6 else np.arange(n).astype(dtype)
     y, mask = kernels.dropout(x, 0.6, seed=21, seed2=22)
     assert np.array_equal(mask, kernels.dropout_gen_mask(n, 0.6, seed=21, seed2=22))
