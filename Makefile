@@ -21,5 +21,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 
+# Same-run ratio benchmarks (never part of `make test`); results are recorded in docs/performance.md.
+benchmarks: $(STAMP)
+	$(PY) benchmarks/tf1_import.py
+	$(PY) benchmarks/kernels.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
