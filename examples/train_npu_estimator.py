@@ -10,7 +10,7 @@ import json
 import os
 
 import numpy as np
-import tensorflow.compat.v1 as tf
+import tensorflow as tf
 from npu_bridge.npu_init import *  # NPU
 
 FEATURES = 16
