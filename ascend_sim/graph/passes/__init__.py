@@ -1,0 +1,1 @@
+"""Lowering passes, one per module; ``ascend_sim.graph.pipeline.PIPELINE`` lists them in order."""
