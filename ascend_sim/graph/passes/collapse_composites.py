@@ -36,6 +36,8 @@ def _groups(graph: Graph) -> dict:
 
 def _collapse(graph: Graph, ctx: Context, instance: str, members: list) -> None:
     heads = [m for m in members if m.attrs.get(OP_TYPE)]
+    if not heads and all(m.op == "Const" for m in members):
+        return                  # the op itself was pruned; constants it made for its gradient remain
     if len(heads) != 1:
         ctx.warn(f"npu_bridge composite {instance!r} has {len(heads)} nodes naming its op type; left as "
                  f"TensorFlow ops")

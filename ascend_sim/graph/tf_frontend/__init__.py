@@ -29,6 +29,8 @@ from ascend_sim.graph.tf_frontend.sources import GraphLoadError, Source, read_so
 DEFAULT_FETCH_EXCLUDE = re.compile(r"^(save(_\d+)?/|init(_\d+)?$|init_all_tables$|group_deps(_\d+)?$)|"
                                    r"report_uninitialized|/Initializer/|(^|/)Assign$|summar")
 
+SKIPPED_SINK_OPS = ("Const", "VarIsInitializedOp", "IsVariableInitialized")
+
 __all__ = ["GraphLoadError", "load", "normalize_fetch"]
 
 
@@ -39,20 +41,31 @@ def load(graph_or_path, fetches=None, feed_shapes=None, batch=None) -> Graph:
     source = read_source(graph_or_path)
     feed_shapes = {plain_name(k): shape_arg(k, v) for k, v in (feed_shapes or {}).items()}
     graph_def = source.graph_def
+    wanted = _fetches(graph_def, fetches, source)
     edited = resolve_input_shapes(graph_def, feed_shapes, batch, source.label)
     stand_ins = stand_ins_of(graph_def, source.label)
     if source.tf_graph is not None and edited is None and not stand_ins:
         tf_graph = source.tf_graph
     else:
-        if edited is not None:
-            graph_def = edited
+        graph_def = edited if edited is not None else graph_def
+        graph_def = extract_sub_graph(graph_def, sorted({f[0] if isinstance(f, tuple) else f for f in wanted}))
+        stand_ins = {k: v for k, v in stand_ins.items() if k in {n.name for n in graph_def.node}}
         if stand_ins:
             graph_def = with_stand_ins(graph_def, stand_ins)
-        tf_graph = import_graph(graph_def, source.label)
+        hint = ""
+        if edited is not None:
+            hint = ("; the new input shapes contradict the graph: constants built for its own shapes (a reshape "
+                    "target, a gradient's tile multiples) do not follow feed_shapes / batch, so rebuild the graph "
+                    "with an unknown batch dimension or lower it at its own sizes")
+        tf_graph = import_graph(graph_def, source.label, hint)
     graph = to_ir(tf_graph, stand_ins)
     graph.meta.update(source=source.label, collections=source.collections,
                       while_frames=sorted({n.attrs.get("frame_name", "") for n in graph if n.tf_op == "Enter"}))
-    graph.fetches = _fetches(graph, fetches, source)
+    for f in wanted:
+        if isinstance(f, tuple) and f[1] >= len(graph[f[0]].outputs):
+            raise ValueError(f"fetch {f[0]}:{f[1]}: node {f[0]!r} ({graph[f[0]].op}) has "
+                             f"{len(graph[f[0]].outputs)} outputs")
+    graph.fetches = wanted
     return graph
 
 
@@ -68,27 +81,29 @@ def normalize_fetch(fetch):
     return (match.group(1), int(match.group(2))) if match else name
 
 
-def _fetches(graph: Graph, fetches, source: Source) -> list:
+def _fetches(graph_def, fetches, source: Source) -> list:
     if fetches is None:
-        chosen = source.default_fetches or _sinks(graph)
+        chosen = source.default_fetches or _sinks(graph_def)
     else:
         chosen = [fetches] if isinstance(fetches, str) or hasattr(fetches, "name") else list(fetches)
     out = [normalize_fetch(f) for f in chosen]
+    names = {n.name for n in graph_def.node}
     for f in out:
         name = f[0] if isinstance(f, tuple) else f
-        if name not in graph:
+        if name not in names:
             raise ValueError(f"fetch {f!r} names no node of {source.label}")
-        if isinstance(f, tuple) and f[1] >= len(graph[name].outputs):
-            raise ValueError(f"fetch {name}:{f[1]}: node {name!r} ({graph[name].op}) has "
-                             f"{len(graph[name].outputs)} outputs")
     return out
 
 
-def _sinks(graph: Graph) -> list:
-    """Default fetches of a bare graph: nodes nothing consumes, minus initialisation, saving and summaries."""
-    used = {src for n in graph for src, _ in n.inputs} | {c for n in graph for c in n.control}
-    return [n.name for n in graph if n.name not in used and n.op not in ("Const", "VarIsInitializedOp",
-                                                                          "IsVariableInitialized")
+def _sinks(graph_def) -> list:
+    """Default fetches of a bare graph: nodes nothing reads, minus initialisation, saving and summaries."""
+    used = {i.lstrip("^").split(":")[0] for n in graph_def.node for i in n.input}
+    return [n.name for n in graph_def.node if n.name not in used and n.op not in SKIPPED_SINK_OPS
             and not DEFAULT_FETCH_EXCLUDE.search(n.name)]
 
 
+def extract_sub_graph(graph_def, names: list):
+    """The part of ``graph_def`` the nodes ``names`` need (TensorFlow's own extraction)."""
+    from tensorflow.python.framework import graph_util_impl
+
+    return graph_util_impl.extract_sub_graph(graph_def, names)

@@ -53,7 +53,7 @@ def with_stand_ins(graph_def, stand_ins: dict):
     return edited
 
 
-def import_graph(graph_def, label: str):
+def import_graph(graph_def, label: str, hint: str = ""):
     import tensorflow.compat.v1 as tf
 
     graph = tf.Graph()
@@ -61,8 +61,8 @@ def import_graph(graph_def, label: str):
         with graph.as_default():
             tf.import_graph_def(graph_def, name="")
     except (ValueError, TypeError, tf.errors.OpError) as exc:
-        raise GraphLoadError(f"{label}: TensorFlow could not import the graph ({exc}); expected a consistent "
-                             f"GraphDef (shape overrides that contradict the graph fail here too)") from exc
+        hint = hint or "; expected a consistent GraphDef"
+        raise GraphLoadError(f"{label}: TensorFlow could not import the graph ({exc}){hint}") from exc
     return graph
 
 
