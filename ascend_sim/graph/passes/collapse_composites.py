@@ -6,7 +6,8 @@ stands for the op (an IdentityN named like upstream's node) with ``_ascend_op_ty
 type (TF-style names npu_bridge uses are renamed to GE's, ``tf_op_map.NPU_RENAMES``), with:
 
 - inputs: the real inputs the IdentityN carries after its outputs (ops with a gradient), else the edges
-  entering the composite from outside, in graph order;
+  entering the composite from outside, in graph order; constants the op made that its gradient also
+  reads stay as ordinary constants;
 - outputs: the IdentityN's first ``_ascend_num_outputs`` outputs; readers of its trailing pass-through
   outputs read the real input instead;
 - attributes: the op's attributes from ``_ascend_attrs``; control edges into and out of any member.
@@ -34,7 +35,7 @@ def _groups(graph: Graph) -> dict:
     return groups
 
 
-def _collapse(graph: Graph, ctx: Context, instance: str, members: list) -> None:
+def _collapse(graph: Graph, ctx: Context, instance: str, members: list, readers: dict) -> None:
     heads = [m for m in members if m.attrs.get(OP_TYPE)]
     if not heads and all(m.op == "Const" for m in members):
         return                  # the op itself was pruned; constants it made for its gradient remain
@@ -43,6 +44,11 @@ def _collapse(graph: Graph, ctx: Context, instance: str, members: list) -> None:
                  f"TensorFlow ops")
         return
     head = heads[0]
+    every = {m.name for m in members}
+    kept = [m for m in members if m.op == "Const" and any(r not in every for r, _ in readers.get(m.name, ()))]
+    for m in kept:              # a constant the op made for its gradient: an ordinary constant from now on
+        del m.attrs[COMPOSITE]
+    members = [m for m in members if m not in kept]
     names = {m.name for m in members}
     n_out = int(head.attrs.get(NUM_OUTPUTS, len(head.outputs)))
     if len(head.inputs) > n_out and all(src not in names for src, _ in head.inputs[n_out:]):
@@ -79,6 +85,7 @@ def _collapse(graph: Graph, ctx: Context, instance: str, members: list) -> None:
 
 
 def run(graph: Graph, ctx: Context) -> Graph:
+    readers = graph.consumers()
     for instance, members in _groups(graph).items():
-        _collapse(graph, ctx, instance, members)
+        _collapse(graph, ctx, instance, members, readers)
     return graph

@@ -1,0 +1,38 @@
+"""Pass map_ops: TF op types → Ascend op types (renames, D variants, host ops, unknowns left for placement)."""
+import tensorflow.compat.v1 as tf
+
+from testsupport.lowering import before, run_pass
+
+
+def _graph():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [4, 8], name="x")
+        axis = tf.placeholder(tf.int32, [], name="axis")
+        w = tf.get_variable("w", [8, 8])
+        h = tf.matmul(x, w, name="mm") + 1.0
+        tf.reduce_sum(h, axis=1, name="const_axis")
+        tf.reduce_sum(h, axis=axis, name="fed_axis")
+        tf.transpose(h, [1, 0], name="tr")
+        tf.py_func(lambda a: a, [h], tf.float32, name="pyf")
+        tf.einsum("ij,jk->ik", h, w, name="ein")
+    return g
+
+
+FETCHES = ["const_axis:0", "fed_axis:0", "tr:0", "pyf:0", "ein/Einsum:0"]
+
+
+def test_before_and_after():
+    ir, ctx = before(_graph(), "map_ops", FETCHES)
+    assert {ir[n].op for n in ("mm", "add", "const_axis", "fed_axis", "tr")} == {"MatMul", "AddV2", "Sum", "Transpose"}
+    assert len(ir["const_axis"].inputs) == 2
+    ir = run_pass(ir, ctx, "map_ops")
+    assert ir["mm"].op == "MatMulV2" and ir["add"].op == "Add"
+    assert ir["const_axis"].op == "ReduceSumD" and len(ir["const_axis"].inputs) == 1
+    assert ir["const_axis"].attrs["const_inputs"] == ("const_axis/reduction_indices",)
+    assert ir["fed_axis"].op == "ReduceSum" and len(ir["fed_axis"].inputs) == 2
+    assert ir["tr"].op == "TransposeD"
+    assert ir["pyf"].op == "PyFunc" and "host" in ir["pyf"].attrs["host_reason"]
+    assert ir["ein/Einsum"].op == "Einsum"                 # no Ascend op: placement reports it
+    assert all(n.mapped for n in ir)
+    assert ir["mm"].tf_op == "MatMul"
