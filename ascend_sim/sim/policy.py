@@ -18,8 +18,9 @@ Stream model (GE's defaults as the reference describes them):
   iteration i computes. Batch j is in the device queue at ``j`` × (its bytes over PCIe) from the start of the
   run (the queue starts filling when the iterator is initialised, before the first step). Without sinking,
   a GetNext left in the program runs in line on the compute stream, after its batch has crossed PCIe.
-- ``HOST_STREAM``: tasks with no device work (graph inputs, constants, views, GE-local control flow) take no
-  time, except fed graph inputs (Data / Placeholder), whose bytes cross PCIe once per host loop.
+- ``HOST_STREAM``: tasks with no device work (host ops the step waits for) take no time, except fed inputs
+  (Data / Placeholder, and IteratorGetNext left on the host without sinking), whose outputs cross PCIe once
+  per host loop, one after another.
 
 ``iterations_per_loop`` = N: one host loop (``Session.run``) runs N device iterations; the host loop
 overhead (``SchedulePolicy.host_loop_us``) is paid once per loop, before its first iteration.
@@ -38,8 +39,9 @@ HOST_STREAM = -1
 # Op types of the sunk dataset's device-side read (reference npu_bridge_api.md §7: GetNext / DynamicGetNextV2 /
 # AdpGetNext inside the GeOp).
 SUNK_INPUT_TYPES = frozenset({"GetNext", "DynamicGetNext", "DynamicGetNextV2", "AdpGetNext"})
-# Graph inputs the host feeds each Session.run (Placeholder becomes GE's Data).
-FED_INPUT_TYPES = frozenset({"Data", "Placeholder"})
+# Host tasks whose outputs the host feeds the device each Session.run: graph inputs (Placeholder becomes GE's
+# Data) and, without data sinking, the input pipeline's IteratorGetNext left on the host.
+FED_INPUT_TYPES = frozenset({"Data", "Placeholder", "IteratorGetNext", "IteratorGetNextSync"})
 
 # [NOT FOUND] No published figure for the host side of one Session.run on a sunk graph (TF executor, GeOp,
 # GE RunGraph, model launch, completion sync and output copy). 1 ms is an assumption to calibrate against

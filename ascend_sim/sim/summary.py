@@ -13,6 +13,8 @@ LAYOUT_TYPES = ("TransData", "TransDataRNN", "Cast")      # format conversions a
 AICPU_TASK_TYPE = "AI_CPU"
 BYTES_PER_GIB = 1 << 30
 PERCENT = 100.0
+NAME_WIDTH = 60          # longer op names are shortened in the per-op table
+ELLIPSIS = "…"
 
 
 def _us(value: float) -> str:
@@ -21,6 +23,29 @@ def _us(value: float) -> str:
 
 def _pct(fraction: float) -> str:
     return f"{fraction * PERCENT:.1f} %"
+
+
+def _short(name: str) -> str:
+    """``name`` within NAME_WIDTH: its leading scope components and its last one, the middle elided
+    (``gradients/resnet50/conv2_block1_1_bn/…/BNTrainingReduceGrad``); else its tail."""
+    if len(name) <= NAME_WIDTH:
+        return name
+    *scopes, last = name.split("/")
+    kept = []
+    for scope in scopes:
+        if len("/".join(kept + [scope, ELLIPSIS, last])) > NAME_WIDTH:
+            break
+        kept.append(scope)
+    if kept:
+        return "/".join(kept + [ELLIPSIS, last])
+    return ELLIPSIS + name[-(NAME_WIDTH - len(ELLIPSIS)):]
+
+
+def _unknown(entry) -> str:
+    """An unknown-op entry: a (TF node, TF op type) pair or a plain name."""
+    if isinstance(entry, tuple) and len(entry) == 2:
+        return f"{entry[1]} ({entry[0]})"
+    return str(entry)
 
 
 def _table(header: tuple, rows: list) -> list[str]:
@@ -91,7 +116,7 @@ def _op_tables(profile, top: int) -> list[str]:
     lines += _table(("op type", "unit", "task type", "count", "total µs", "avg µs", "share %", "bound"), rows) \
         if rows else ["  (no device tasks)"]
     lines += ["", f"Top {top} ops by device time:"]
-    rows = [(s.key, s.op_type, s.unit, s.count, _us(s.total_us), _us(s.avg_us), f"{s.share * PERCENT:.1f}",
+    rows = [(_short(s.key), s.op_type, s.unit, s.count, _us(s.total_us), _us(s.avg_us), f"{s.share * PERCENT:.1f}",
              s.bound) for s in profile.top_ops(top, "name")]
     lines += _table(("op", "type", "unit", "count", "total µs", "avg µs", "share %", "bound"), rows) \
         if rows else ["  (no device tasks)"]
@@ -103,7 +128,7 @@ def _lists(profile) -> list[str]:
     lines = ["", "AI CPU ops: " + (", ".join(f"{s.op_type} x{s.count} ({_us(s.total_us)} µs)" for s in aicpu)
                                    if aicpu else "none")]
     lines.append("Unknown ops (AI CPU fallback estimate): " +
-                 (", ".join(str(u) for u in profile.unknown_ops) if profile.unknown_ops else "none"))
+                 (", ".join(_unknown(u) for u in profile.unknown_ops) if profile.unknown_ops else "none"))
     if profile.host_nodes:
         lines.append(f"Host nodes (left to TensorFlow on the host): {len(profile.host_nodes)}")
     for w in profile.warnings:

@@ -2,6 +2,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from ascend_sim import cli
 
 
@@ -10,9 +12,36 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "run" in capsys.readouterr().out
 
 
-def test_pending_subcommand_says_not_yet_available(capsys):
-    assert cli.main(["analyze", "model.pb"]) == cli.NOT_YET
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_pending_subcommand_says_not_yet_available(capsys, command):
+    assert cli.main([command, "x"]) == cli.NOT_YET
     assert "not yet available" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--hw", "Ascend910X"], "unknown hardware preset 'Ascend910X'"),
+    (["--precision-mode", "fp8"], "precision_mode 'fp8' is invalid; legal values: force_fp32, allow_fp32_to_fp16"),
+    (["--feed-shape", "x=32,a"], "--feed-shape 'x=32,a': expected NAME=d,d,..."),
+    (["--feed-shape", "32,3"], "--feed-shape '32,3': expected NAME=d,d,..."),
+    (["--batch", "0"], "--batch must be a positive integer, got 0"),
+    (["--iterations", "-2"], "--iterations must be a positive integer, got -2"),
+])
+def test_analyze_bad_input_is_one_line_and_exit_1(tmp_path, capsys, extra, message):
+    graph = tmp_path / "model.pb"
+    graph.write_bytes(b"")
+    assert cli.main(["analyze", str(graph), *extra]) == cli.BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("ascend-sim analyze: ") and message in err and err.count("\n") == 1
+
+
+def test_analyze_missing_file(tmp_path, capsys):
+    assert cli.main(["analyze", str(tmp_path / "nope.pb")]) == cli.BAD_INPUT
+    assert capsys.readouterr().err == f"ascend-sim analyze: {tmp_path / 'nope.pb'}: no such file or directory\n"
+
+
+def test_parse_feed_shapes():
+    assert cli.parse_feed_shapes(["x=32,224,224,3", " y = 32", "s="]) == {"x": (32, 224, 224, 3), "y": (32,), "s": ()}
+    assert cli.parse_feed_shapes(None) is None
 
 
 def test_version_flag():

@@ -3,44 +3,15 @@
 ``task(op_type, inputs, outputs, deps=(), phase="FP", ...)`` makes one Task: tensors are given as shapes (or
 TensorDescs), the unit comes from ``registry.unit_of`` and the cost from ``registry.cost`` on the given
 hardware, exactly as the lowering fills them in. ``program(tasks, options=None, ...)`` numbers the tasks and
-wraps them in a Program. The Program / Task types are the lowering's (``ascend_sim.graph.program``) when it is
-importable, otherwise stand-ins with the same contract fields.
+wraps them in the lowering's Program (``ascend_sim.graph.program``); ``options`` may be a plain dict.
 """
 from __future__ import annotations
-
-import dataclasses
 
 from ascend_sim import hw as hwlib
 from ascend_sim.ops import registry
 from ascend_sim.ops.desc import OpInstance, TensorDesc
 
-try:
-    from ascend_sim.graph.program import Program, Task
-except ImportError:        # the lowering has not landed: the contract's fields
-    @dataclasses.dataclass(frozen=True)
-    class Task:
-        index: int
-        name: str
-        op_type: str
-        unit: str
-        instance: OpInstance
-        cost: object
-        origin: tuple = ()
-        fused_from: tuple = ()
-        deps: tuple = ()
-        phase: str = "OTHER"
-
-    @dataclasses.dataclass(frozen=True)
-    class Program:
-        tasks: tuple
-        memory_peak_bytes: int = 0
-        host_nodes: tuple = ()
-        unknown_ops: tuple = ()
-        fp_point: object = None
-        bp_point: object = None
-        warnings: tuple = ()
-        options: object = None
-        hw_name: str = "Ascend910A"
+from ascend_sim.graph.program import Program, Task
 
 HW = hwlib.load()
 

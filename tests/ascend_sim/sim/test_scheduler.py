@@ -141,8 +141,9 @@ def test_a_slow_pcie_feed_makes_sunk_steps_data_bound():
         assert prof.steps[it].data_aug_bound_us > 0
 
 
-def test_fed_inputs_cross_pcie_once_per_loop():
-    prog = program([task("Data", [], [X], phase="DATA", name="x"),
+@pytest.mark.parametrize("op_type", ["Data", "IteratorGetNext"])    # a graph input; the unsunk input pipeline
+def test_fed_inputs_cross_pcie_once_per_loop(op_type):
+    prog = program([task(op_type, [], [X], phase="DATA", name="x", unit="host"),
                     task("Relu", [X], [X], deps=(0,), name="relu")], options={"iterations_per_loop": 2})
     prof = simulate(prog, HW, 2, policy=SchedulePolicy(host_loop_us=0.0))
     feed_us = host_to_device_us(X[0] * X[1] * 2, HW)

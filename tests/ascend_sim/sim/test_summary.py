@@ -21,7 +21,7 @@ def _prog(**kw):
         task("Relu", [X], [X], deps=(2,), name="dense/Relu"),
         task("MyCustomOp", [X], [X], deps=(3,), name="custom"),          # unregistered: AI CPU fallback
         task("MatMulV2", [X, X], [W], deps=(4,), phase="BP", name="grad", attrs={"transpose_x1": True}),
-    ], unknown_ops=("MyCustomOp",), warnings=("precision_mode allow_fp32_to_fp16 inserted 1 Cast",), **kw)
+    ], unknown_ops=(("custom", "MyCustomOp"),), warnings=("precision_mode allow_fp32_to_fp16 inserted 1 Cast",), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_lists_aicpu_unknown_ops_and_warnings(profile):
     text = format_summary(profile)
     aicpu = _line(text, "AI CPU ops:")
     assert re.search(r"GetNext x4 \([\d,.]+ µs\)", aicpu) and "MyCustomOp x4" in aicpu
-    assert _line(text, "Unknown ops") == "Unknown ops (AI CPU fallback estimate): MyCustomOp"
+    assert _line(text, "Unknown ops") == "Unknown ops (AI CPU fallback estimate): MyCustomOp (custom)"
     assert "warning: precision_mode allow_fp32_to_fp16 inserted 1 Cast" in text
 
 
@@ -92,6 +92,20 @@ def test_without_batch_memory_or_unknown_ops():
     assert "data-aug bound n/a (one iteration)" in text
     assert _line(text, "peak memory") == "peak memory       1.50 GiB"
     assert "Unknown ops (AI CPU fallback estimate): none" in text
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("gradients/resnet50/conv2_block1_1_bn/FusedBatchNormV3_grad/FusedBatchNormGradV3/BNTrainingReduceGrad",
+     "gradients/resnet50/conv2_block1_1_bn/…/BNTrainingReduceGrad"),
+    ("x" * 70, "…" + "x" * 59),
+    ("a" * 70 + "/Relu", "…" + ("a" * 70 + "/Relu")[-59:]),
+    ("short/name", "short/name"),
+])
+def test_long_op_names_keep_scope_and_last_component(name, shown):
+    text = format_summary(simulate(program([task("Relu", [X], [X], name=name)]), HW, 1))
+    lines = text.splitlines()
+    row = lines[lines.index("Top 15 ops by device time:") + 3]
+    assert row.split()[0] == shown and len(shown) <= 60
 
 
 @pytest.mark.parametrize("top", [0, -1, 2.5, True])
