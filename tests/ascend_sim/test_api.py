@@ -67,8 +67,8 @@ def test_conv_net_profile_is_plausible(profile):
 
 
 def test_batch_is_given_or_inferred(conv_graph, profile):
-    assert profile.batch is None and profile.throughput_per_s() is None   # placeholders are not tasks
     graph, train = conv_graph
+    assert (profile.batch, profile.batch_source) == infer_batch(lower(graph, fetches=[train], options=MIXED))
     given = ascend_sim.analyze(graph, fetches=[train], options=MIXED, batch=BATCH)
     assert (given.batch, given.batch_source) == (BATCH, "given")
     assert given.throughput_per_s() == pytest.approx(BATCH / given.step_time_us() * 1e6)
