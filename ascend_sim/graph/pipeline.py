@@ -1,9 +1,9 @@
 """The lowering pipeline: named passes in the order they run (each ``run(graph, ctx) -> graph``).
 
 1. ``prune``: keep what the fetches need.
-2. ``dynamic_shapes``: flag dims shape inference could not fix (costed as 1, one warning).
-3. ``collapse_composites``: each npu_bridge op built from TF ops becomes its one Ascend op.
-4. ``fold_constants``: shape queries on static shapes and constant-only arithmetic become constants.
+2. ``collapse_composites``: each npu_bridge op built from TF ops becomes its one Ascend op.
+3. ``fold_constants``: shape queries on static shapes and constant-only arithmetic become constants.
+4. ``dynamic_shapes``: flag dims shape inference could not fix (costed as 1, one warning).
 5. ``map_ops``: TF op types → Ascend op types (``tf_op_map``: renames, const→attr D variants, BN split,
    ReluV2, GetNext, deliberate host ops).
 6. ``graph_fusion``: BiasAdd into its Conv2D / MatMul, BN moving averages into BNTrainingUpdate.
@@ -23,9 +23,9 @@ from ascend_sim.graph.passes import (
 
 PIPELINE = (
     ("prune", prune.run),
-    ("dynamic_shapes", dynamic_shapes.run),
     ("collapse_composites", collapse_composites.run),
     ("fold_constants", fold_constants.run),
+    ("dynamic_shapes", dynamic_shapes.run),
     ("map_ops", map_ops.run),
     ("graph_fusion", graph_fusion.run),
     ("precision", precision.run),

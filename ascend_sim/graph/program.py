@@ -29,7 +29,7 @@ from ascend_sim.ops.registry import cost as op_cost
 from ascend_sim.options import NpuOptions
 
 PHASES = ("DATA", "FP", "BP", "OPT", "OTHER")
-INTERNAL_ATTRS = ("value", "composite", "inserted_by", "const_inputs", "folded_from", "host_reason",
+INTERNAL_ATTRS = ("value", "composite", "no_op", "inserted_by", "const_inputs", "folded_from", "host_reason",
                   "dynamic_shape", "spilled", "_ascend_op_type", "_ascend_composite", "_ascend_attrs",
                   "_ascend_num_outputs", "stand_in")
 NO_TASK_DTYPES = ("resource", "variant")

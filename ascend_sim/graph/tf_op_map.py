@@ -139,6 +139,13 @@ HOST_PATTERNS = (
     (re.compile(r"^(Save|Restore)"), "checkpoint I/O runs on the host"),
 )
 
+# Ops that do nothing when their output has as many elements as their input (a reduction over axes of
+# size 1 or none, as TF's gradient of an Add of equal shapes builds; a Tile / BroadcastTo / Pad that adds
+# nothing; a reshape to the same shape): GE removes them; they become views (Identity, or Reshape when the
+# shape changes).
+NO_OP_WHEN_SAME_SIZE = ("Sum", "Mean", "Max", "Min", "Prod", "All", "Any", "Tile", "BroadcastTo", "Pad", "PadV2",
+                        "MirrorPad", "Reshape", "Squeeze", "ExpandDims")
+
 # npu_bridge tags some custom ops with TF-style names; GE's names (docs/cost_model.md, Op registry).
 NPU_RENAMES = {
     "DynamicRnn": "DynamicRNN", "DynamicRnnV2": "DynamicRNNV2", "DynamicRnnGrad": "DynamicRNNGrad",

@@ -25,6 +25,9 @@ def run(graph: Graph, ctx: Context) -> Graph:
     read = {tuple(e) for n in graph for e in n.inputs} | {f for f in graph.fetches if isinstance(f, tuple)}
     flagged = []
     for node in graph:
+        if node.attrs.get("folded_from"):         # a folded constant's value (and so its shape) is not computed
+            node.outputs = [o if o.static else o.replace(shape=_fixed(o.shape)) for o in node.outputs]
+            continue
         changed = False
         for i, out in enumerate(node.outputs):
             if out.dtype == "resource" and out.handle is not None:

@@ -3,8 +3,8 @@
 GE's constant folding and dimension computation replace shape queries on static shapes (Shape, ShapeN,
 Size, Rank, VariableShape) and every stateless op whose data inputs are all constants (the shape
 arithmetic of gradients, BroadcastGradientArgs, Fill of constants, ...) with constants: no device task.
-Ops with side effects or randomness, graph inputs, variables, control flow and anything reading a
-dynamic-shape tensor are never folded. Folded nodes become ``Const`` (``attrs["folded_from"]`` keeps the TF
+Ops with side effects or randomness, graph inputs, variables, control flow and shape queries on tensors
+with unknown dims are never folded. Folded nodes become ``Const`` (``attrs["folded_from"]`` keeps the TF
 type) and whatever only they needed is pruned.
 """
 from __future__ import annotations
@@ -26,7 +26,8 @@ def _foldable(graph: Graph, node, constant: set) -> bool:
     if any(o.dtype in UNFOLDABLE_DTYPES for o in node.outputs):
         return False
     if node.tf_op in SHAPE_QUERIES:
-        return not any(graph[src].attrs.get("dynamic_shape") for src, _ in node.inputs)
+        return all(graph.output(e).static if graph.output(e).handle is None else
+                   all(isinstance(d, int) for d in graph.output(e).handle[0]) for e in node.inputs)
     return bool(node.inputs) and all(src in constant for src, _ in node.inputs)
 
 

@@ -4,14 +4,27 @@ Renames (MatMul → MatMulV2), const→attr D variants when the inputs the table
 inputs become attributes: ``attrs["const_inputs"]`` names them), the context rewrites of
 ``ascend_sim.graph.expand`` (BN split, ReluV2, GetNext) and the deliberate host ops (``attrs["host_reason"]``).
 A TF type with no row keeps its name: registered Ascend types are then mapped, anything else is left for
-the placement pass to report.
+the placement pass to report. Reductions, tiles and pads that move no element (``tf_op_map.NO_OP_WHEN_SAME_SIZE``:
+the gradient of an Add of equal shapes sums over no axis) become views, as GE removes them.
 """
 from __future__ import annotations
+
+import math
 
 from ascend_sim.graph import expand
 from ascend_sim.graph.context import Context
 from ascend_sim.graph.ir import Graph
-from ascend_sim.graph.tf_op_map import NPU_RENAMES, rule_for
+from ascend_sim.graph.tf_op_map import NO_OP_WHEN_SAME_SIZE, NPU_RENAMES, rule_for
+
+
+def _no_op(graph: Graph, node) -> str | None:
+    """Identity / Reshape for a reduction, tile or pad that leaves every element where it is."""
+    if node.tf_op not in NO_OP_WHEN_SAME_SIZE or not node.inputs or len(node.outputs) != 1:
+        return None
+    x, y = graph.output(node.inputs[0]), node.outputs[0]
+    if x.dtype != y.dtype or math.prod(x.shape) != math.prod(y.shape):
+        return None
+    return "Identity" if tuple(x.shape) == tuple(y.shape) else "Reshape"
 
 
 def run(graph: Graph, ctx: Context) -> Graph:
@@ -20,7 +33,11 @@ def run(graph: Graph, ctx: Context) -> Graph:
             continue
         rule = rule_for(node.tf_op)
         node.mapped = True
-        if rule is None:
+        view = _no_op(graph, node)
+        if view is not None:
+            node.op, node.inputs = view, node.inputs[:1]
+            node.attrs["no_op"] = f"{node.tf_op} moves no element: a view"
+        elif rule is None:
             node.op = NPU_RENAMES.get(node.tf_op, node.tf_op)
         elif rule.host:
             node.attrs["host_reason"] = rule.host

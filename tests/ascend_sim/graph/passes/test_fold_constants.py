@@ -36,3 +36,20 @@ def test_shapes_of_dynamic_tensors_are_not_folded():
     ir, ctx = before(g, "fold_constants", ["out:0"])
     ir = run_pass(ir, ctx, "fold_constants")
     assert ir["shape"].op == "Shape"
+
+
+def test_gradient_shape_arithmetic_of_a_batch_free_graph_folds_once_the_batch_is_known():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 4], name="x")
+        y = tf.placeholder(tf.float32, [None, 1], name="y")
+        loss = tf.reduce_sum(tf.nn.relu(x * y), name="loss")
+        tf.gradients(loss, [x, y], name="gradients")
+    args = "gradients/mul_grad/BroadcastGradientArgs"
+    ir, ctx = before(g, "fold_constants", ["gradients/mul_grad/Reshape:0", "gradients/mul_grad/Reshape_1:0"],
+                     batch=8)
+    assert ir[args].op == "BroadcastGradientArgs" and not ir.output((args, 1)).static    # its value decides
+    ir = run_pass(ir, ctx, "fold_constants")
+    assert ir[args].op == "Const"
+    ir = run_pass(ir, ctx, "dynamic_shapes")
+    assert not ctx.warnings                    # folded constants of unknown length are not dynamic shapes

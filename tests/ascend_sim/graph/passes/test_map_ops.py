@@ -36,3 +36,18 @@ def test_before_and_after():
     assert ir["ein/Einsum"].op == "Einsum"                 # no Ascend op: placement reports it
     assert all(n.mapped for n in ir)
     assert ir["mm"].tf_op == "MatMul"
+
+
+def test_reductions_and_reshapes_that_move_no_element_become_views():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 4, 1], name="x")
+        tf.reduce_sum(x, axis=2, name="drop_unit_axis")          # [n, 4, 1] → [n, 4]: same elements
+        tf.reduce_sum(x, axis=1, name="real_sum")
+        tf.reshape(x, tf.shape(x), name="same_shape")
+        tf.tile(x, [1, 1, 1], name="tile_once")
+    ir, ctx = before(g, "map_ops", ["drop_unit_axis:0", "real_sum:0", "same_shape:0", "tile_once:0"], batch=3)
+    ir = run_pass(ir, ctx, "map_ops")
+    assert ir["drop_unit_axis"].op == "Reshape" and ir["drop_unit_axis"].inputs == [("x", 0)]
+    assert ir["same_shape"].op == "Identity" and ir["tile_once"].op == "Identity"
+    assert ir["real_sum"].op == "ReduceSumD"
