@@ -133,6 +133,9 @@ HOST = {
         "DestroyResourceOp", "VarIsInitializedOp", "IsVariableInitialized", "ConsumeMutexLock", "MutexV2",
         "MutexLock")},
 }
+# String ops: those with an AI CPU kernel (reference §3.5: String*, Regex*, Decode*) are registered and run
+# there; any other op reading or writing strings has no device kernel and stays on the host.
+STRING_HOST_REASON = "string tensors without an AI CPU kernel stay on the host"
 HOST_PATTERNS = (
     (re.compile(r"Dataset(V\d+)?$"), "tf.data pipelines run on the host"),
     (re.compile(r"Summary(V\d+)?$"), "summaries are written by the host"),

@@ -4,7 +4,7 @@ Renames (MatMul → MatMulV2), const→attr D variants when the inputs the table
 inputs become attributes: ``attrs["const_inputs"]`` names them), the context rewrites of
 ``ascend_sim.graph.expand`` (BN split, ReluV2, GetNext) and the deliberate host ops (``attrs["host_reason"]``).
 A TF type with no row keeps its name: registered Ascend types are then mapped, anything else is left for
-the placement pass to report. Reductions, tiles and pads that move no element (``tf_op_map.NO_OP_WHEN_SAME_SIZE``:
+the placement pass to report, except string ops GE has no kernel for, which stay on the host. Reductions, tiles and pads that move no element (``tf_op_map.NO_OP_WHEN_SAME_SIZE``:
 the gradient of an Add of equal shapes sums over no axis) become views, as GE removes them.
 """
 from __future__ import annotations
@@ -14,7 +14,13 @@ import math
 from ascend_sim.graph import expand
 from ascend_sim.graph.context import Context
 from ascend_sim.graph.ir import Graph
-from ascend_sim.graph.tf_op_map import NO_OP_WHEN_SAME_SIZE, NPU_RENAMES, rule_for
+from ascend_sim.graph.tf_op_map import NO_OP_WHEN_SAME_SIZE, NPU_RENAMES, STRING_HOST_REASON, rule_for
+from ascend_sim.ops.registry import REGISTRY
+
+
+def _touches_strings(graph: Graph, node) -> bool:
+    return any(o.dtype == "string" for o in node.outputs) or \
+        any(graph.output(e).dtype == "string" for e in node.inputs)
 
 
 def _no_op(graph: Graph, node) -> str | None:
@@ -39,6 +45,8 @@ def run(graph: Graph, ctx: Context) -> Graph:
             node.attrs["no_op"] = f"{node.tf_op} moves no element: a view"
         elif rule is None:
             node.op = NPU_RENAMES.get(node.tf_op, node.tf_op)
+            if node.op not in REGISTRY and _touches_strings(graph, node):
+                node.attrs["host_reason"] = STRING_HOST_REASON
         elif rule.host:
             node.attrs["host_reason"] = rule.host
         elif rule.expand:

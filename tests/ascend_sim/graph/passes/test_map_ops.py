@@ -51,3 +51,17 @@ def test_reductions_and_reshapes_that_move_no_element_become_views():
     assert ir["drop_unit_axis"].op == "Reshape" and ir["drop_unit_axis"].inputs == [("x", 0)]
     assert ir["same_shape"].op == "Identity" and ir["tile_once"].op == "Identity"
     assert ir["real_sum"].op == "ReduceSumD"
+
+
+def test_string_ops_without_a_kernel_stay_on_the_host():
+    g = tf.Graph()
+    with g.as_default():
+        s = tf.strings.as_string(tf.placeholder(tf.int32, [3], name="n"), name="as_string")
+        tf.strings.reduce_join(s, name="joined")
+        tf.strings.to_hash_bucket_fast(s, 10, name="hashed")
+    ir, ctx = before(g, "map_ops", ["ReduceJoin/joined:0", "hashed:0"])
+    ir = run_pass(ir, ctx, "map_ops")
+    joined = ir["ReduceJoin/joined"]
+    assert "string" in joined.attrs["host_reason"] and joined.op == "ReduceJoin"
+    assert "string" in ir["as_string"].attrs["host_reason"]
+    assert ir["hashed"].op == "StringToHashBucketFast" and "host_reason" not in ir["hashed"].attrs  # AI CPU
