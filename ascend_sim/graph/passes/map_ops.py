@@ -4,8 +4,9 @@ Renames (MatMul → MatMulV2), const→attr D variants when the inputs the table
 inputs become attributes: ``attrs["const_inputs"]`` names them), the context rewrites of
 ``ascend_sim.graph.expand`` (BN split, ReluV2, GetNext) and the deliberate host ops (``attrs["host_reason"]``).
 A TF type with no row keeps its name: registered Ascend types are then mapped, anything else is left for
-the placement pass to report, except string ops GE has no kernel for, which stay on the host. Reductions, tiles and pads that move no element (``tf_op_map.NO_OP_WHEN_SAME_SIZE``:
-the gradient of an Add of equal shapes sums over no axis) become views, as GE removes them.
+the placement pass to report, except string ops GE has no kernel for, which stay on the host.
+Reductions, tiles, pads and reshapes that move no element (``tf_op_map.NO_OP_WHEN_SAME_SIZE``: the
+gradient of an Add of equal shapes sums over no axis) become views, as GE removes them.
 """
 from __future__ import annotations
 
