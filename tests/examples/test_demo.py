@@ -21,3 +21,7 @@ def test_demo_runs_the_migrated_example_and_reports():
     npu_ops = out.split("NPU ops in training graph")[1].splitlines()[0]
     for op_type in ("Gelu", "GeluGrad", "DropOutGenMask", "DropOutDoMask", "NpuGetFloatStatusV2"):
         assert op_type in npu_ops, out
+    # the emulated Ascend 910 op timing summary of the saved training graph
+    timing = out.split("$ ascend-sim analyze")[1]
+    assert "Ascend910A" in timing and "step time" in timing
+    assert "MatMulV2" in timing and "Top 10 op types by device time" in timing
