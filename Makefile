@@ -25,6 +25,7 @@ test: $(STAMP)
 benchmarks: $(STAMP)
 	$(PY) benchmarks/tf1_import.py
 	$(PY) benchmarks/kernels.py
+	$(PY) benchmarks/lowering.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
