@@ -26,6 +26,7 @@ benchmarks: $(STAMP)
 	$(PY) benchmarks/tf1_import.py
 	$(PY) benchmarks/kernels.py
 	$(PY) benchmarks/lowering.py
+	$(PY) benchmarks/scheduler.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
