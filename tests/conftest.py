@@ -4,7 +4,6 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 for key, value in {"RANK_SIZE": "1", "RANK_ID": "0", "DEVICE_ID": "0", "JOB_ID": "10086"}.items():
