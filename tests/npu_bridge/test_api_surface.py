@@ -141,9 +141,24 @@ def test_star_import_tf_is_the_tensorflow_module_with_the_tf1_runtime():
 
     from npu_bridge import _tf1
 
+    assert _tf1.is_installed()
     namespace = {}
     exec("from npu_bridge.npu_init import *", namespace)  # noqa: S102
-    if _tf1.is_installed():
-        assert namespace["tf"] is sys.modules["tensorflow"]
-    else:
-        assert namespace["tf"] is tf.compat.v1
+    assert namespace["tf"] is sys.modules["tensorflow"]
+
+
+def test_star_import_tf_is_the_v1_api_with_the_runtime_off():
+    import subprocess
+    import sys
+
+    from testsupport.scripts import ROOT, UPSTREAM_ENV
+
+    code = (
+        "import tensorflow\n"
+        "from npu_bridge.npu_init import *\n"
+        "print('V1' if tf is tensorflow.compat.v1 else 'OTHER')\n"
+    )
+    env = dict(UPSTREAM_ENV, PYTHONPATH=str(ROOT), ASCEND_SIM_NO_TF1_RUNTIME="1")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().endswith("V1")

@@ -62,8 +62,8 @@ def crf_multitag_sequence_score(inputs, tag_bitmap, sequence_lengths, transition
         lambda: crf_log_norm(filtered, sequence_lengths, transition_params))
 
 
-class CrfForwardRnnCell(_RNNCell):
-    """One step of the forward algorithm: ``alpha_t = x_t + logsumexp_i(alpha_{t-1}[i] + T[i, :])``."""
+class _TransitionCell(_RNNCell):
+    """An RNN cell over tag scores with a [num_tags, num_tags] transition matrix (state and output: num_tags)."""
 
     def __init__(self, transition_params):
         super().__init__()
@@ -77,6 +77,10 @@ class CrfForwardRnnCell(_RNNCell):
     @property
     def output_size(self):
         return self._num_tags
+
+
+class CrfForwardRnnCell(_TransitionCell):
+    """One step of the forward algorithm: ``alpha_t = x_t + logsumexp_i(alpha_{t-1}[i] + T[i, :])``."""
 
     def __call__(self, inputs, state, scope=None):
         alphas = inputs + tf.reduce_logsumexp(tf.expand_dims(state, 2) + self._transition_params, [1])
@@ -126,21 +130,8 @@ def viterbi_decode(score, transition_params):
     return best, np.max(trellis[-1])
 
 
-class CrfDecodeForwardRnnCell(_RNNCell):
+class CrfDecodeForwardRnnCell(_TransitionCell):
     """Viterbi forward step: emits the back-pointers ``[batch, num_tags]`` (int32), carries the best scores."""
-
-    def __init__(self, transition_params):
-        super().__init__()
-        self._transition_params = tf.expand_dims(transition_params, 0)
-        self._num_tags = tensor_shape.dimension_value(transition_params.shape[0])
-
-    @property
-    def state_size(self):
-        return self._num_tags
-
-    @property
-    def output_size(self):
-        return self._num_tags
 
     def __call__(self, inputs, state, scope=None):
         scores = tf.expand_dims(state, 2) + self._transition_params
