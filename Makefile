@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup clean benchmarks
+.PHONY: demo test setup clean benchmarks calibrate
 
 # (Re)install only when the project files change; `make` is idempotent.
 $(STAMP): pyproject.toml
@@ -21,12 +21,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 
-# Same-run ratio benchmarks (never part of `make test`); results are recorded in docs/performance.md.
+# Same-run ratio benchmarks (never part of `make test`): every benchmarks/*.py with its default arguments;
+# results are recorded in docs/performance.md (and docs/calibration.md for the calibration table).
 benchmarks: $(STAMP)
-	$(PY) benchmarks/tf1_import.py
-	$(PY) benchmarks/kernels.py
-	$(PY) benchmarks/lowering.py
-	$(PY) benchmarks/scheduler.py
+	@set -e; for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script; done
+
+# Predicted vs published throughput of the calibration workloads (docs/calibration.md).
+calibrate: $(STAMP)
+	$(PY) benchmarks/calibration.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
