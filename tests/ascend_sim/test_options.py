@@ -92,12 +92,14 @@ def test_other_values_are_checked(kwargs, word):
 
 def test_from_a_session_parameter_map():
     pm = _session_map(precision_mode="allow_mix_precision", iterations_per_loop=10, enable_data_pre_proc=True,
-                      use_off_line=True, graph_run_mode=1, variable_placement="Host", mix_compile_mode=False)
+                      use_off_line=True, graph_run_mode=1, variable_placement="Host", mix_compile_mode=False,
+                      sump_mode="all")
     opts = NpuOptions.from_parameter_map(pm)
     assert opts.precision_mode == "allow_mix_precision"
     assert opts.iterations_per_loop == 10 and opts.enable_data_pre_proc and not opts.mix_compile_mode
     assert opts.variable_placement == "Host"
-    assert opts.unparsed == ("use_off_line",)
+    assert opts.use_off_line is True
+    assert opts.unparsed == ("sump_mode",)
 
 
 def test_wrong_accessor_reads_the_default_like_the_adapter(caplog):
