@@ -42,4 +42,4 @@ def fuse(parts: Sequence[tuple[OpInstance, Cost, bool]], hw: HardwareSpec) -> Co
     reasons = [c.fallback_reason for c in costs if c.fallback]
     return Cost(FrozenMap(floor_to_hbm(pipes, bytes_hbm, hw)), sum(c.flops for c in (cube or costs)), bytes_hbm,
                 max(c.block_dim for c in costs), max(c.waves for c in costs), sum(c.offcore_us for c in costs),
-                bool(reasons), "; ".join(reasons))
+                bool(reasons), "; ".join(reasons), serial_cycles=sum(c.serial_cycles for c in costs))

@@ -9,6 +9,12 @@ as often as the L1 capacity forces; data another core or an earlier tile already
 shared L2 while it fits there (movement.l2_split). Results leave L0C through UB (cast to the output dtype on
 the vector unit; the 910 has no FixPipe) to HBM (MTE3). Among all splits the fastest is chosen.
 
+The pipes overlap in steady state (double-buffered L0/L1), but not at the ends: a block's first operand
+tile must come in (MTE2 from HBM, then MTE1 into L0A/L0B) before its first MMAD, and its last output tile
+must leave (L0C → UB, cast, MTE3) after its last one. That pipeline fill and drain is ``Cost.serial_cycles``
+(``fill_drain_cycles``), computed from the preset's data-path rates; it is why a large matmul's
+``mac_ratio`` stays just below 1 and a small one's is far below.
+
 ``a_hbm_ratio`` (≤ 1) covers convolutions: their A operand is the img2col expansion of a feature map that
 load3d builds from L1, so only ``a_hbm_ratio`` bytes come from HBM / L2 per byte the cube consumes
 (MTE1 still moves every A fractal into L0A).
@@ -110,8 +116,21 @@ class _Problem:
     l1_fractals: int
 
 
-def _evaluate(p: _Problem, blocks, per, hw: HardwareSpec) -> tuple[dict, float, tuple]:
-    """(busy cycles per pipe, HBM bytes, L0 tile) of one split."""
+def fill_drain_cycles(a_bytes: float, b_bytes: float, acc_bytes: float, out_bytes: float, out_elems: int,
+                      acc_dtype: str, out_dtype: str, hw: HardwareSpec) -> float:
+    """Cycles a cube block cannot overlap: its first L0 tile's operands (``a_bytes`` + ``b_bytes`` from HBM at
+    the core's DDR-path rate, then L1 → L0) before the first MMAD, and its last output tile (``acc_bytes`` in
+    L0C, ``out_elems`` elements, ``out_bytes`` in the output dtype) out through UB after the last one."""
+    rates = hw.core.rates
+    fill = (a_bytes + b_bytes) / rates.ddr_bytes_per_cycle + l1_to_l0_cycles(a_bytes, b_bytes, hw)
+    drain = l0c_to_ub_cycles(acc_bytes, hw) + out_bytes / rates.ub_to_ddr_bytes_per_cycle
+    if out_dtype != acc_dtype:
+        drain += vector_cycles(out_elems, acc_dtype, hw, "cast")
+    return fill + drain
+
+
+def _evaluate(p: _Problem, blocks, per, hw: HardwareSpec) -> tuple[dict, float, tuple, float]:
+    """(busy cycles per pipe, HBM bytes, L0 tile, fill/drain cycles) of one split."""
     pb, pm, pn, pk = per
     block_dim, split_k = math.prod(blocks), blocks[3] > 1
     tile = _l0_tile(pm, pn, pk, *p.caps)
@@ -146,7 +165,12 @@ def _evaluate(p: _Problem, blocks, per, hw: HardwareSpec) -> tuple[dict, float, 
     mte2, mte3 = mte_cycles(core_hbm, core_write, chip_read, chip_write, hw)
     pipes = {"mac": mac, "mte1": mte1, "mte2": mte2 + core_l2 / hw.core.rates.l2_read_bytes_per_cycle,
              "mte3": mte3, "vec": vec}
-    return pipes, chip_read + chip_write, tile
+    tk = tile[1]
+    last = tm * tn                                             # fractals of the last output tile
+    serial = fill_drain_cycles(tm * tk * fa, tk * tn * p.frac_b, last * p.frac_acc,
+                               last * (p.frac_acc if split_k else p.frac_out), last * p.out_elems,
+                               p.acc_dtype, p.acc_dtype if split_k else p.out_dtype, hw)
+    return pipes, chip_read + chip_write, tile, serial
 
 
 @functools.lru_cache(maxsize=4096)
@@ -173,13 +197,14 @@ def _best(m: int, k: int, n: int, batch: int, dtype: str, out_dtype: str, hw: Ha
                        int(buffers.l1_bytes // (L1_BUFFERS * max(frac_a, frac_b))))
     best = None
     for blocks, per in _candidate_splits(batch, problem.m1, problem.n1, problem.k1, hw.chip.ai_core_count):
-        pipes, bytes_hbm, tile = _evaluate(problem, blocks, per, hw)
-        key = (max(pipes.values()), bytes_hbm, -math.prod(blocks))
+        pipes, bytes_hbm, tile, serial = _evaluate(problem, blocks, per, hw)
+        key = (max(pipes.values()) + serial, bytes_hbm, -math.prod(blocks))
         if best is None or key < best[0]:
-            best = (key, blocks, per, pipes, bytes_hbm, tile)
-    _, blocks, per, pipes, bytes_hbm, tile = best
+            best = (key, blocks, per, pipes, bytes_hbm, tile, serial)
+    _, blocks, per, pipes, bytes_hbm, tile, serial = best
     tiling = CubeTiling(problem.m1, problem.k1, problem.n1, batch, blocks, per, tile)
-    cost = Cost.of(flops=FLOPS_PER_MAC * batch * m * k * n, bytes_hbm=bytes_hbm, block_dim=tiling.block_dim, **pipes)
+    cost = Cost.of(flops=FLOPS_PER_MAC * batch * m * k * n, bytes_hbm=bytes_hbm, block_dim=tiling.block_dim,
+                   serial_cycles=serial, **pipes)
     return tiling, cost
 
 
