@@ -31,10 +31,12 @@ def load(profile_dir):
     return profile
 
 
-def render_html(profile, *, title: str = "ascend-sim profile", compare=None) -> str:
+def render_html(profile, *, title: str = "ascend-sim profile", compare=None, compare_name: str = "other",
+                top: int = 30) -> str:
+    """The self-contained HTML report; ``compare``: a second Profile, shown as the difference this → it."""
     from ascend_sim.profiling.html import render
 
-    return render(profile, title=title, compare=compare)
+    return render(profile, title=title, compare=compare, compare_name=compare_name, top=top)
 
 
 __all__ = ["DEFAULT_FORMATS", "FORMATS", "Layout", "ProfileDiff", "ProfileSink", "RULES", "RecordsError", "diff",

@@ -4,7 +4,7 @@
 - ``roofline``: AI Core tasks at (FLOPs / HBM bytes, FLOPs / execution time) under the preset's cube,
   vector and HBM roofs (``hwinfo.roofs_for``); points sized by their share of device time.
 - ``step_breakdown``: per iteration, device time by category (FP / BP / optimizer / data / AI CPU /
-  communication / other) next to the iteration time.
+  communication / other) and the host loop overhead, next to the iteration time.
 - ``timeline``: one iteration's tasks on their streams.
 
 Each returns None when there is nothing to draw. Figures are ``matplotlib.figure.Figure`` objects (no pyplot
@@ -19,7 +19,7 @@ from ascend_sim.profiling import hwinfo, view
 DPI = 100
 MAX_BARS = 40                       # iterations in the step breakdown
 CATEGORY_COLOURS = {"FP": "#4C72B0", "BP": "#DD8452", "optimizer": "#55A868", "data": "#8172B3",
-                    "AI CPU": "#C44E52", "communication": "#937860", "other": "#8C8C8C"}
+                    "AI CPU": "#C44E52", "communication": "#937860", "other": "#8C8C8C", "host loop": "#CCB974"}
 TASK_TYPE_COLOURS = {"AI_CORE": "#4C72B0", "AI_CPU": "#C44E52", "HCCL": "#937860"}
 UNIT_COLOURS = {"aicore_cube": "#4C72B0", "aicore_vector": "#DD8452"}
 PHASE_CATEGORY = {"FP": "FP", "BP": "BP", "OPT": "optimizer", "DATA": "data"}
@@ -124,14 +124,19 @@ def roofline(profile):
 
 
 def breakdown(profile) -> list:
-    """(msprof iteration id, {category: µs}, iteration time µs) for the first MAX_BARS covered iterations."""
+    """(msprof iteration id, {category: µs}, iteration time µs) for the first MAX_BARS covered iterations;
+    "host loop" is the host overhead paid before the iteration (StepRecord.host_us)."""
     cov = view.coverage(profile)
     wanted = cov.iterations[:MAX_BARS]
     per = {it: {c: 0.0 for c in CATEGORY_COLOURS} for it in wanted}
     for t in profile.device_tasks:
         if t.iteration_id in per:
             per[t.iteration_id][category(t)] += t.duration_us
-    times = {s.iteration_id: s.iteration_time_us for s in profile.steps}
+    times = {}
+    for s in profile.steps:
+        times[s.iteration_id] = s.iteration_time_us
+        if s.iteration_id in per:
+            per[s.iteration_id]["host loop"] = s.host_us
     return [(view.msprof_iteration(it), per[it], times.get(it, 0.0)) for it in wanted]
 
 

@@ -1,8 +1,9 @@
 """The self-contained HTML report: summary, hints, pictures (PNG embedded as base64 data URIs) and tables.
 
 No scripts, no external stylesheet, font or image: the file opens offline and can be mailed around.
-``render(profile, title=..., compare=None, top=30)`` returns the document; ``compare`` is another Profile
-whose difference (``compare.diff(compare_profile, profile)``) is added as a section.
+``render(profile, title=..., compare=None, compare_name="other", top=30)`` returns the document;
+``compare`` is another Profile: the difference this → other (``compare.diff(profile, other)``) is added as a
+section.
 """
 from __future__ import annotations
 
@@ -69,20 +70,21 @@ def _step_table(profile) -> list[str]:
     return ["<h2>Step trace (step_trace.csv)</h2>", _table(header[1:], [r[1:] for r in rows[:STEP_ROWS]]), note]
 
 
-def _compare(profile, other) -> list[str]:
-    d = cmp.diff(other, profile)
+def _compare(profile, other, name: str) -> list[str]:
+    d = cmp.diff(profile, other)
     speed = "n/a" if d.speedup is None else f"{d.speedup:.3f}x"
     rows = [(o.op_type, o.task_type, f"{o.count_before:g}", f"{o.count_after:g}", f"{o.us_before:,.1f}",
              f"{o.us_after:,.1f}", f"{o.delta_us:+,.1f}", "new" if o.ratio is None else f"{o.ratio:.3f}")
             for o in d.ops]
-    return ["<h2>Compared with the other profile (other → this)</h2>",
+    return [f"<h2>Compared with {_e(name)} (this → {_e(name)})</h2>",
             f"<p>step time {d.step_us_before:,.1f} → {d.step_us_after:,.1f} µs ({d.step_delta_us:+,.1f} µs, "
             f"speed-up {speed}); device time per iteration {d.device_us_before:,.1f} → {d.device_us_after:,.1f} µs</p>",
             _table(("op type", "task type", "count before", "count after", "µs/iter before", "µs/iter after",
                     "delta µs", "after/before"), rows, text_cols=(0, 1))]
 
 
-def render(profile, *, title: str = "ascend-sim profile", compare=None, top: int = 30) -> str:
+def render(profile, *, title: str = "ascend-sim profile", compare=None, compare_name: str = "other",
+           top: int = 30) -> str:
     found = hintrules.hints(profile)
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
              f"<style>{STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>",
@@ -93,7 +95,7 @@ def render(profile, *, title: str = "ascend-sim profile", compare=None, top: int
              "<h2>Summary</h2>", f"<pre>{_e(format_summary(profile))}</pre>"]
     parts += _figures(profile)
     if compare is not None:
-        parts += _compare(profile, compare)
+        parts += _compare(profile, compare, compare_name)
     parts += _op_tables(profile, top)
     parts += _step_table(profile)
     parts.append("</body></html>")
