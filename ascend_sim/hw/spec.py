@@ -169,6 +169,7 @@ class OverheadSpec:
     aicore_task_launch_us: float = _meta(allow_zero=True)
     aicpu_task_latency_us: float = _meta(allow_zero=True)
     aicpu_ns_per_elem: float = _meta(allow_zero=True)
+    host_loop_us: float = _meta(allow_zero=True)
 
 
 @dataclass(frozen=True)

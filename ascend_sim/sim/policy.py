@@ -23,10 +23,12 @@ Stream model (GE's defaults as the reference describes them):
   per host loop, one after another.
 
 ``iterations_per_loop`` = N: one host loop (``Session.run``) runs N device iterations; the host loop
-overhead (``SchedulePolicy.host_loop_us``) is paid once per loop, before its first iteration.
+overhead is paid once per loop, before its first iteration. It is the hardware preset's
+``overheads.host_loop_us`` unless ``SchedulePolicy.host_loop_us`` overrides it (``SchedulePolicy.resolved``).
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -43,25 +45,30 @@ SUNK_INPUT_TYPES = frozenset({"GetNext", "DynamicGetNext", "DynamicGetNextV2", "
 # Data) and, without data sinking, the input pipeline's IteratorGetNext left on the host.
 FED_INPUT_TYPES = frozenset({"Data", "Placeholder", "IteratorGetNext", "IteratorGetNextSync"})
 
-# [NOT FOUND] No published figure for the host side of one Session.run on a sunk graph (TF executor, GeOp,
-# GE RunGraph, model launch, completion sync and output copy). 1 ms is an assumption to calibrate against
-# step traces with iterations_per_loop = 1; it belongs with the preset's [overheads] once calibrated.
-HOST_LOOP_US = 1000.0
-
 OPTION_DEFAULTS = {"iterations_per_loop": 1, "enable_data_pre_proc": True, "hcom_parallel": True}
 
 
 @dataclass(frozen=True)
 class SchedulePolicy:
-    """Scheduler choices that are not hardware numbers (see the module docstring)."""
+    """Scheduler choices (see the module docstring). ``host_loop_us`` None: the hardware preset's
+    ``overheads.host_loop_us``; a number overrides it (what-if studies, tests)."""
 
-    host_loop_us: float = HOST_LOOP_US
+    host_loop_us: float | None = None
     aicpu_own_stream: bool = False
 
     def __post_init__(self):
+        if self.host_loop_us is None:
+            return
         if isinstance(self.host_loop_us, bool) or not isinstance(self.host_loop_us, (int, float)) \
                 or self.host_loop_us < 0:
-            raise ValueError(f"SchedulePolicy.host_loop_us must be a number >= 0, got {self.host_loop_us!r}")
+            raise ValueError(f"SchedulePolicy.host_loop_us must be a number >= 0 or None (the preset's "
+                             f"overheads.host_loop_us), got {self.host_loop_us!r}")
+
+    def resolved(self, hw) -> "SchedulePolicy":
+        """This policy with ``host_loop_us`` filled from ``hw.overheads.host_loop_us`` when it is None."""
+        if self.host_loop_us is not None:
+            return self
+        return dataclasses.replace(self, host_loop_us=float(hw.overheads.host_loop_us))
 
 
 @dataclass(frozen=True)

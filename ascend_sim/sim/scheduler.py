@@ -126,7 +126,7 @@ def simulate(program, hw, iterations: int = 1, *, batch: int | None = None, batc
     spec = hw if isinstance(hw, HardwareSpec) else load(hw)
     _check_int("iterations", iterations, 1)
     _check_int("first_iteration", first_iteration, 0)
-    policy = pol.SchedulePolicy() if policy is None else policy
+    policy = (pol.SchedulePolicy() if policy is None else policy).resolved(spec)
     try:
         run = pol.run_options(program.options)
     except ValueError as exc:

@@ -1,4 +1,6 @@
 """Run options read from Program.options, and the stream each unit's tasks go on."""
+import dataclasses
+
 import pytest
 
 from ascend_sim.sim import SchedulePolicy
@@ -55,3 +57,14 @@ def test_stream_of(unit, op_type, run, policy, stream):
 def test_policy_validates_host_loop_us(value):
     with pytest.raises(ValueError, match="host_loop_us must be a number >= 0"):
         SchedulePolicy(host_loop_us=value)
+
+
+def test_host_loop_comes_from_the_preset_unless_the_policy_overrides_it():
+    from ascend_sim import hw as hwlib
+
+    spec = hwlib.load()
+    assert SchedulePolicy().host_loop_us is None
+    assert SchedulePolicy().resolved(spec).host_loop_us == spec.overheads.host_loop_us
+    assert SchedulePolicy(host_loop_us=7.0).resolved(spec).host_loop_us == 7.0
+    custom = dataclasses.replace(spec, overheads=dataclasses.replace(spec.overheads, host_loop_us=123.0))
+    assert SchedulePolicy().resolved(custom).host_loop_us == 123.0
