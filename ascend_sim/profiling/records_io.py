@@ -63,15 +63,16 @@ def options_dict(options) -> dict | None:
     return {"repr": repr(options)}
 
 
+COST_FIELDS = tuple(f.name for f in dataclasses.fields(Cost))
+
+
 def _cost_dict(cost: Cost) -> dict:
-    return {"pipes": dict(cost.cycles_by_pipe), "flops": cost.flops, "bytes_hbm": cost.bytes_hbm,
-            "block_dim": cost.block_dim, "waves": cost.waves, "offcore_us": cost.offcore_us,
-            "fallback": cost.fallback, "fallback_reason": cost.fallback_reason}
+    return {name: dict(cost.cycles_by_pipe) if name == "cycles_by_pipe" else getattr(cost, name)
+            for name in COST_FIELDS}
 
 
 def _cost(d: dict) -> Cost:
-    return Cost(FrozenMap(d["pipes"]), d["flops"], d["bytes_hbm"], d["block_dim"], d["waves"], d["offcore_us"],
-                d["fallback"], d["fallback_reason"])
+    return Cost(**{name: FrozenMap(value) if name == "cycles_by_pipe" else value for name, value in d.items()})
 
 
 def to_data(profile, *, ts: str = "", device_id: int = 0, meta: dict | None = None) -> dict:
@@ -91,7 +92,7 @@ def to_data(profile, *, ts: str = "", device_id: int = 0, meta: dict | None = No
     head["options"] = options_dict(profile.options)
     head.update(meta or {})
     return {"format": FORMAT, "version": VERSION, "ts": ts, "device_id": device_id, "profile": head,
-            "static_fields": list(STATIC_FIELDS), "statics": static_rows, "tasks": rows,
+            "static_fields": list(STATIC_FIELDS), "cost_fields": list(COST_FIELDS), "statics": static_rows, "tasks": rows,
             "steps": [[_jsonable(getattr(s, f)) for f in STEP_FIELDS] for s in profile.steps],
             "step_fields": list(STEP_FIELDS)}
 
@@ -102,7 +103,8 @@ def from_data(data: dict, where: str = "records") -> tuple[Profile, dict]:
         raise RecordsError(f"{where}: not an ascend-sim records file (format {FORMAT!r} expected)")
     if data.get("version") != VERSION:
         raise RecordsError(f"{where}: records version {data.get('version')!r}; this ascend-sim reads version {VERSION}")
-    if list(data["static_fields"]) != list(STATIC_FIELDS) or list(data["step_fields"]) != list(STEP_FIELDS):
+    if list(data["static_fields"]) != list(STATIC_FIELDS) or list(data["step_fields"]) != list(STEP_FIELDS) \
+            or list(data.get("cost_fields", ())) != list(COST_FIELDS):
         raise RecordsError(f"{where}: record fields differ from this ascend-sim's "
                            f"(written by another version); re-run the profile")
     statics = []
