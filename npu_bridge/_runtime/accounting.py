@@ -89,8 +89,10 @@ class Ledger:
         self.uncosted_runs = 0
         self._segments: list[_Segment] = []
         self._previous = None        # the compiled signature of the previous costed run
-        self._window = [0, 0.0, 0.0, 0.0, 0.0, 0, 0.0]   # steps, device us, fp, bp, busy, samples, host s
-        self._window_unknown_batch = False
+        # cumulative over training steps: steps, device us, FP us, BP us, AI Core busy us, samples, host s
+        self.totals = [0, 0.0, 0.0, 0.0, 0.0, 0, 0.0]
+        self.unknown_batch_steps = 0
+        self._logged = (list(self.totals), 0)      # totals at the previous log line
         self.lines = 0
 
     # ---- per run -------------------------------------------------------------------------------------
@@ -118,35 +120,50 @@ class Ledger:
         self.host_s += host_s
         if self.sink is not None:
             self.sink.append(self._run_profile(compiled, offset, first_iteration, loop_id))
-        w = self._window
-        w[0] += n
-        w[1] += compiled.loop_us
-        w[2] += compiled.fp_us
-        w[3] += compiled.bp_us
-        w[4] += compiled.busy_us
+        t = self.totals
+        t[0] += n
+        t[1] += compiled.loop_us
+        t[2] += compiled.fp_us
+        t[3] += compiled.bp_us
+        t[4] += compiled.busy_us
         if compiled.samples:
-            w[5] += compiled.samples
+            t[5] += compiled.samples
         else:
-            self._window_unknown_batch = True
-        w[6] += host_s
+            self.unknown_batch_steps += n
+        t[6] += host_s
         if self.log_every and (loop_id == 0 or self.steps // self.log_every != (self.steps - n) // self.log_every):
             logger.info("%s", self.log_line())
-            self._window = [0, 0.0, 0.0, 0.0, 0.0, 0, 0.0]
-            self._window_unknown_batch = False
+            self._logged = (list(self.totals), self.unknown_batch_steps)
             self.lines += 1
+
+    def window_stats(self, since=None) -> dict:
+        """Means over the training steps after the ``since`` snapshot (``snapshot()``; None: since the start):
+        steps, step_time_ms, fp_ms, bp_ms, samples_per_sec (None when a step's batch is unknown),
+        ai_core_busy (share), host_step_ms."""
+        then, unknown_then = since if since is not None else ([0, 0.0, 0.0, 0.0, 0.0, 0, 0.0], 0)
+        steps, device_us, fp, bp, busy, samples, host_s = (a - b for a, b in zip(self.totals, then))
+        known = self.unknown_batch_steps == unknown_then
+        per = max(steps, 1)
+        return {"steps": steps, "step_time_ms": device_us / per / US_PER_MS, "fp_ms": fp / per / US_PER_MS,
+                "bp_ms": bp / per / US_PER_MS,
+                "samples_per_sec": samples / device_us * US_PER_S if known and samples and device_us > 0 else None,
+                "ai_core_busy": busy / device_us if device_us > 0 else 0.0, "host_step_ms": host_s / per * 1e3}
+
+    def snapshot(self):
+        """The current totals, to pass to ``window_stats`` later."""
+        return list(self.totals), self.unknown_batch_steps
 
     def log_line(self) -> str:
         """The log line for the steps since the previous one (see the module docstring)."""
-        steps, device_us, fp, bp, busy, samples, host_s = self._window
-        if not steps:
+        w = self.window_stats(self._logged)
+        if not w["steps"]:
             return f"emulated {self.hw_name}: no training step yet"
-        step_ms = device_us / steps / US_PER_MS
-        parts = [f"emulated {self.hw_name}: step {_ms(step_ms)} ms (FP {_ms(fp / steps / US_PER_MS)}, "
-                 f"BP {_ms(bp / steps / US_PER_MS)})"]
-        if samples and not self._window_unknown_batch and device_us > 0:
-            parts.append(f"{samples / device_us * US_PER_S:.0f} samples/s")
-        parts.append(f"AI Core busy {100.0 * busy / device_us if device_us else 0.0:.0f}%")
-        parts.append(f"host {_ms(host_s / steps * 1e3)} ms")
+        parts = [f"emulated {self.hw_name}: step {_ms(w['step_time_ms'])} ms (FP {_ms(w['fp_ms'])}, "
+                 f"BP {_ms(w['bp_ms'])})"]
+        if w["samples_per_sec"] is not None:
+            parts.append(f"{w['samples_per_sec']:.0f} samples/s")
+        parts.append(f"AI Core busy {100.0 * w['ai_core_busy']:.0f}%")
+        parts.append(f"host {_ms(w['host_step_ms'])} ms")
         return ", ".join(parts)
 
     def _run_profile(self, compiled, offset, first_iteration, loop_id) -> Profile:
@@ -159,25 +176,8 @@ class Ledger:
 
     # ---- whole session -------------------------------------------------------------------------------
     def step_stats(self) -> dict:
-        """Means over every training step so far (emulated ms, samples/s, FP/BP ms, AI Core busy share)."""
-        device = fp = bp = busy = 0.0
-        samples, known = 0, True
-        for seg in self._segments:
-            c = seg.compiled
-            device += c.loop_us * seg.count
-            fp += c.fp_us * seg.count
-            bp += c.bp_us * seg.count
-            busy += c.busy_us * seg.count
-            if c.samples:
-                samples += c.samples * seg.count
-            else:
-                known = False
-        steps = max(self.steps, 1)
-        return {"steps": self.steps, "step_time_ms": device / steps / US_PER_MS,
-                "fp_ms": fp / steps / US_PER_MS, "bp_ms": bp / steps / US_PER_MS,
-                "samples_per_sec": samples / device * US_PER_S if known and samples and device else None,
-                "ai_core_busy": busy / device if device else 0.0,
-                "host_step_ms": self.host_s / steps * 1e3, "emulated_ms": self.clock_us / US_PER_MS}
+        """``window_stats`` over every training step so far, plus the session's emulated time (ms)."""
+        return {**self.window_stats(), "emulated_ms": self.clock_us / US_PER_MS}
 
     def profile(self) -> Profile | None:
         """Every training step's records on the session timeline (None before the first costed step)."""

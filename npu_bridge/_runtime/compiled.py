@@ -15,6 +15,7 @@ restores, reads of the global step, evaluation) are costed too but are not steps
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -86,6 +87,19 @@ def iteration_ops(target_ops, fetch_tensors) -> tuple:
     return tuple(found)
 
 
+@contextlib.contextmanager
+def _lowering_notes_held():
+    """The lowering logs its notes as warnings, as ``ascend-sim analyze`` wants; a session compiles many
+    internal runs (initialisers, saver, hooks), so the runtime holds them back and logs them itself."""
+    graph_logger = logging.getLogger("ascend_sim.graph")
+    previous = graph_logger.disabled
+    graph_logger.disabled = True
+    try:
+        yield
+    finally:
+        graph_logger.disabled = previous
+
+
 def _phase_us(profile, phase: str) -> float:
     return sum(t.duration_us for t in profile.tasks if t.on_device and t.phase == phase)
 
@@ -109,7 +123,8 @@ def compile_signature(graph, target_ops, fetch_tensors, feeds, options, hw, *, l
     feed_shapes = {t.name: tuple(shape) for t, shape in feeds if shape is not None and t.op.type in FED_OPS}
     start = time.perf_counter()
     try:
-        program = lower(graph, fetches=list(names), feed_shapes=feed_shapes or None, options=options, hw=hw)
+        with _lowering_notes_held():
+            program = lower(graph, fetches=list(names), feed_shapes=feed_shapes or None, options=options, hw=hw)
         batch, _ = infer_batch(program, feed_shapes)
         base = simulate(program, hw, 1, batch=batch)
     except LoweringError as exc:
@@ -119,6 +134,8 @@ def compile_signature(graph, target_ops, fetch_tensors, feeds, options, hw, *, l
     except Exception as exc:  # noqa: BLE001  (a lowering gap must not stop the user's training)
         return _uncosted(names, n, loop_ops, exc, time.perf_counter() - start)
     kind = TRAIN if any(t.phase == "BP" for t in program.tasks) else OTHER
+    for note in program.warnings:        # a training step's compile notes are shown, the rest are debug
+        logger.log(logging.INFO if kind == TRAIN else logging.DEBUG, "emulated device compile: %s", note)
     return Compiled(kind=kind, iterations=n, loop_ops=loop_ops, names=names, program=program, base=base,
                     batch=batch, loop_us=base.span_us, fp_us=_phase_us(base, "FP"), bp_us=_phase_us(base, "BP"),
                     busy_us=base.busy_ratio("AI_CORE") * base.span_us,

@@ -19,6 +19,7 @@ the session object; sessions off the device carry ``False`` and pay one attribut
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import weakref
@@ -49,14 +50,14 @@ def _hardware(name: str):
     return spec
 
 
-def _make_sink(profiling, options):
-    """A ProfileSink for a profiling session (None when ``ascend_sim.profiling`` offers none yet)."""
-    try:
-        from ascend_sim.profiling import ProfileSink
-    except ImportError:
-        return None
+def _make_sink(profiling, options, trace_iterations: int):
+    """The ProfileSink of a profiling session, writing under the settings' output directory (the working
+    directory when the options name none), keeping task records of ``trace_iterations`` iterations."""
+    from ascend_sim.profiling import ProfileSink
+
     env = settings.device_environment(options)
-    return ProfileSink(profiling.output_dir, device_id=env.device_id, job_id=env.job_id)
+    return ProfileSink(profiling.output_dir or os.getcwd(), device_id=env.device_id, job_id=env.job_id,
+                       max_task_iterations=max(1, trace_iterations))
 
 
 class DeviceSession:
@@ -67,7 +68,8 @@ class DeviceSession:
         self.options = options
         self.hw = hw
         self.profiling = profiling
-        self.sink = _make_sink(profiling, options) if profiling is not None and profiling.enabled else None
+        self.sink = (_make_sink(profiling, options, trace_iterations)
+                     if profiling is not None and profiling.enabled else None)
         self.ledger = Ledger(hw.name, log_every=log_every, trace_iterations=trace_iterations, sink=self.sink)
         self.compiles = 0
         self.compile_s = 0.0
@@ -124,11 +126,6 @@ class DeviceSession:
                         ledger.other_runs, ledger.other_us / 1e3, self.compiles, self.compile_s)
         if self.sink is not None:
             self.sink.close()
-        elif self.profiling is not None and self.profiling.enabled and ledger.loops:
-            from ascend_sim.sim.summary import format_summary
-            import sys
-
-            print(format_summary(ledger.profile()), file=sys.stderr)   # until ascend_sim.profiling lands
 
     def profile(self):
         """The session's training-step records so far (None before the first costed step)."""

@@ -6,7 +6,9 @@
 * reads the job info (``NPUBasics``), checks or creates ``model_dir`` and picks a warm start
   from ``LOCAL_CHECKPOINT_DIR`` / ``RESTORE_FROM``;
 * wraps ``model_fn`` to add the NPU training hooks (broadcast, checkpoint saver with NPUSaver,
-  host-call / log outfeed, iterations-per-loop) and the ``IterationOp`` marker.
+  host-call / log outfeed, iterations-per-loop) and the ``IterationOp`` marker, plus (ours) the
+  ``EmulatedStepSummaryHook`` writing the emulated step time as TensorBoard scalars into ``model_dir``
+  every ``save_summary_steps`` (else ``log_step_count_steps``) steps.
 
 Divergences from upstream (see docs): a missing ``JOB_ID`` defaults to "1" with a warning instead
 of a ValueError; the TPU leftovers ``use_tpu``, ``train_batch_size`` and ``eval_batch_size`` are
@@ -30,6 +32,7 @@ from tensorflow.python.util import tf_inspect
 from tensorflow_estimator.python.estimator import estimator as estimator_lib
 from tensorflow_estimator.python.estimator import model_fn as model_fn_lib
 
+from npu_bridge._runtime.summaries import EmulatedStepSummaryHook
 from npu_bridge.estimator.npu import util
 from npu_bridge.estimator.npu._estimator_config import load_graph_optimizers
 from npu_bridge.estimator.npu.npu_common import NPUBasics
@@ -42,6 +45,7 @@ from npu_bridge.estimator.npu.npu_hook import SetIterationsVarHook
 from npu_bridge.estimator.npu.npu_saver import NPUSaver
 
 _log = logging.getLogger("npu_bridge.npu_estimator")
+DEFAULT_SUMMARY_STEPS = 100
 
 
 @contextlib.contextmanager
@@ -197,6 +201,8 @@ def _augment_model_fn(model_fn, model_dir, config, job_info):
             if config.iterations_per_loop > 1:
                 hooks.append(SetIterationsVarHook(config.iterations_per_loop))
                 spec = spec._replace(train_op=tf.group(spec.train_op, name="IterationOp"))
+            hooks.append(EmulatedStepSummaryHook(
+                model_dir, config.save_summary_steps or config.log_step_count_steps or DEFAULT_SUMMARY_STEPS))
             spec = spec._replace(training_hooks=tuple(hooks + list(spec.training_hooks or ())))
         elif mode == model_fn_lib.ModeKeys.EVAL:
             _check_spec_type(spec, "evaluate")
