@@ -187,7 +187,12 @@ def facts(profile) -> dict:
     return f
 
 
+def fired(profile, rules=RULES) -> list[tuple[Rule, str]]:
+    """(rule, message) of the rules that fire on ``profile``, in table order."""
+    f = facts(profile)
+    return [(r, r.message.format(**f)) for r in rules if r.fires(f)]
+
+
 def hints(profile, rules=RULES) -> list[str]:
     """Messages of the rules that fire on ``profile``, in table order."""
-    f = facts(profile)
-    return [r.message.format(**f) for r in rules if r.fires(f)]
+    return [message for _, message in fired(profile, rules)]
