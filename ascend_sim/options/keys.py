@@ -36,7 +36,8 @@ KEYS = (
     s("job", "localhost", PASS, VALIDATED, "'ps' / 'default' skip the adapter passes; a worker job name "
       "partitions per task"),
     i("task_index", 0, PASS, VALIDATED, "PS mode", low=0),
-    b("dynamic_input", False, PASS, VALIDATED, deprecated="dynamic shapes are inferred per run signature"),
+    b("dynamic_input", False, PASS, VALIDATED, "the runtime compiles each feed-shape signature anyway",
+      deprecated="the adapter logs it as deprecated"),
     s("dynamic_graph_execute_mode", "dynamic_execute", PASS, VALIDATED, choices=("dynamic_execute",
       "lazy_recompile"), read_if="dynamic_input"),
     s("dynamic_inputs_shape_range", "", PASS, VALIDATED, fmt="shape_range", read_if="dynamic_input"),
@@ -101,7 +102,7 @@ KEYS = (
     s("precision_mode_v2", None, INIT, COSTED, "not with precision_mode", choices=PRECISION_MODES_V2),
     b("profiling_mode", False, INIT, RUNTIME, "ProfilingSettings"),
     s("profiling_options", "", INIT, RUNTIME, "JSON; empty with profiling_mode: the adapter's default JSON"),
-    s("auto_tune_mode", "", INIT, IGNORED, "legacy, e.g. 'RL,GA'"),
+    s("auto_tune_mode", "", INIT, VALIDATED, "legacy, e.g. 'RL,GA'; still read by the master adapter"),
     i("graph_run_mode", 1, INIT, COSTED, "0 inference, 1 training (default precision mode)",
       choices=GRAPH_RUN_MODES),
     i("op_debug_level", None, INIT, VALIDATED, low=0, high=4, deprecated="use op_debug_config"),
@@ -124,7 +125,8 @@ KEYS = (
     i("graph_exec_timeout", 600000, INIT, VALIDATED, "ms"),
     i("static_memory_policy", 0, INIT, VALIDATED),
     i("deterministic", 0, INIT, VALIDATED, choices=(0, 1)),
-    s("experimental_logical_device_cluster_deploy_mode", "LB", INIT, VALIDATED, "not validated upstream"),
+    s("experimental_logical_device_cluster_deploy_mode", "LB", INIT, VALIDATED, "'LB' (load balance) or a "
+      "single-device mode; not checked upstream either"),
     s("experimental_logical_device_id", "", INIT, VALIDATED),
     s("experimental_model_deploy_mode", "", INIT, VALIDATED),
     s("experimental_model_deploy_devicelist", "", INIT, VALIDATED),

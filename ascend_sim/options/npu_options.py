@@ -20,7 +20,7 @@ import os
 from collections.abc import Mapping
 
 from ascend_sim.options import rules, values
-from ascend_sim.options.keys import BY_KEY, JIT_COMPILE, KEYS, V2_TO_V1
+from ascend_sim.options.keys import AOE_MODES, BY_KEY, JIT_COMPILE, KEYS, V2_TO_V1
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,9 @@ class _NpuOptionsBase:
                       key)
         environ = os.environ if environ is None else environ
         if not fields.get("aoe_mode") and environ.get(AOE_MODE_ENV):
+            if environ[AOE_MODE_ENV] not in AOE_MODES:
+                raise ValueError(f"environment variable {AOE_MODE_ENV}={environ[AOE_MODE_ENV]!r} is invalid; legal "
+                                 f"values: {', '.join(AOE_MODES)}")
             fields["aoe_mode"] = environ[AOE_MODE_ENV]
         fields.update(overrides)
         fields.setdefault("unparsed", tuple(sorted(unknown)))

@@ -4,7 +4,7 @@
 (``.b``, ``.i`` or ``.s``); a value set in another field reads as the default (``MISSING``, logged), except for
 keys whose field is enforced (``jit_compile``: ValueError). Plain Python values pass through.
 ``coerce(spec, value)`` turns a Python value into the key's kind (bytes → str, "true" → True, a decimal string
-→ int bytes, ...) and ``check(spec, value)`` applies its legal values; both raise ValueError naming the key,
+→ int bytes; an empty string reads as unset, or as the default of a key with legal values) and ``check(spec, value)`` applies its legal values; both raise ValueError naming the key,
 the value and what is legal.
 """
 from __future__ import annotations
@@ -77,6 +77,8 @@ def coerce(spec: KeySpec, value):
             raise _type_error(spec, value, "a string")
         if value == "" and spec.default is None:
             return None                                  # an empty string leaves an unset option unset
+        if value == "" and spec.choices and spec.default:
+            return spec.default                          # ... and a key with legal values at its default
         return value
     raise AssertionError(f"unknown kind {spec.kind!r} for {spec.key!r}")
 

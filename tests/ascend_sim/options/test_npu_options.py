@@ -3,6 +3,7 @@ import pytest
 from tensorflow.core.framework import attr_value_pb2
 from tensorflow.core.protobuf import config_pb2
 
+from ascend_sim.options import npu_options
 from ascend_sim.options import (
     MIX_MODES, PRECISION_MODES, PRECISION_MODES_V2, STRICT_ENV, V2_TO_V1, NpuOptions,
 )
@@ -131,3 +132,88 @@ def test_strict_comes_from_the_environment(monkeypatch):
 def test_not_a_mapping():
     with pytest.raises(TypeError, match="parameter_map"):
         NpuOptions.from_parameter_map(42)
+
+
+def _config(*maps, name="NpuOptimizer"):
+    config = config_pb2.ConfigProto()
+    for values in maps:
+        custom = config.graph_options.rewrite_options.custom_optimizers.add()
+        custom.name = name
+        for key, value in values.items():
+            attr = custom.parameter_map[key]
+            if isinstance(value, bool):
+                attr.b = value
+            elif isinstance(value, int):
+                attr.i = value
+            else:
+                attr.s = value.encode()
+    return config
+
+
+def test_from_session_config_none_without_an_npu_optimizer():
+    assert NpuOptions.from_session_config(None) is None
+    assert NpuOptions.from_session_config(config_pb2.ConfigProto()) is None
+    assert NpuOptions.from_session_config(_config({"iterations_per_loop": 3}, name="OtherOptimizer")) is None
+
+
+def test_from_session_config_with_an_empty_entry_is_all_defaults():
+    # what the Session patch adds to a config that had none
+    assert NpuOptions.from_session_config(_config({})) == NpuOptions()
+
+
+def test_several_entries_merge_in_order_later_keys_winning():
+    config = _config({"iterations_per_loop": 10, "precision_mode": "force_fp16"},
+                     {"iterations_per_loop": 5, "hcom_parallel": False})
+    options = NpuOptions.from_session_config(config)
+    assert options.iterations_per_loop == 5 and options.precision_mode == "force_fp16"
+    assert options.hcom_parallel is False
+    assert options.explicit == {"iterations_per_loop", "precision_mode", "hcom_parallel"}
+
+
+def test_from_session_config_rejects_what_is_not_a_config():
+    with pytest.raises(TypeError, match="ConfigProto"):
+        NpuOptions.from_session_config({"iterations_per_loop": 1})
+
+
+def test_precision_mode_explicit():
+    assert not NpuOptions().precision_mode_explicit
+    assert NpuOptions(precision_mode="force_fp32").precision_mode_explicit
+    assert NpuOptions(precision_mode_v2="origin").precision_mode_explicit
+
+
+def test_jit_compile_ge_values():
+    assert [NpuOptions(jit_compile=v).ge_jit_compile for v in ("true", "false", "auto")] == ["1", "0", "2"]
+
+
+def test_inference_forces_the_small_channel_like_the_adapter():
+    assert NpuOptions(graph_run_mode=0).enable_small_channel == 1
+    assert NpuOptions(graph_run_mode=1).enable_small_channel == 0
+
+
+def test_equal_options_hash_alike_whatever_keys_were_explicit():
+    parsed = NpuOptions.from_parameter_map({"precision_mode": "force_fp16", "hcom_parallel": True})
+    built = NpuOptions(precision_mode="force_fp16")
+    assert parsed == built and hash(parsed) == hash(built) and parsed.explicit != built.explicit
+
+
+def test_repr_and_non_defaults_show_what_differs():
+    options = NpuOptions(iterations_per_loop=4, hcom_parallel=False, strict=False)
+    assert options.non_defaults() == {"iterations_per_loop": 4, "hcom_parallel": False}
+    assert repr(options) == "NpuOptions(iterations_per_loop=4, hcom_parallel=False, strict=False)"
+
+
+def test_aoe_mode_from_the_environment(tmp_path):
+    options = NpuOptions.from_parameter_map({"work_path": str(tmp_path)}, environ={"AOE_MODE": "2"})
+    assert options.aoe_mode == "2"
+    assert NpuOptions.from_parameter_map({"aoe_mode": "4", "work_path": str(tmp_path)},
+                                         environ={"AOE_MODE": "2"}).aoe_mode == "4"
+    with pytest.raises(ValueError, match="AOE_MODE='3'.*1, 2, 4, mdat"):
+        NpuOptions.from_parameter_map({}, environ={"AOE_MODE": "3"})
+
+
+def test_unknown_and_deprecated_keys_are_logged_once(caplog, monkeypatch):
+    monkeypatch.setattr(npu_options, "_reported", set())    # other tests may have logged them already
+    for _ in range(2):
+        NpuOptions.from_parameter_map({"a_key_nobody_knows": True, "op_debug_level": 1})
+    assert caplog.text.count("a_key_nobody_knows") == 1
+    assert caplog.text.count("'op_debug_level' is deprecated") == 1
