@@ -82,7 +82,7 @@ def main(ns) -> int:
         spec = hwlib.load(ns.hw if ns.hw is not None else hwlib.DEFAULT_PRESET)
         from ascend_sim.api import analyze
         from ascend_sim.options import NpuOptions
-        from ascend_sim.sim.summary import format_summary
+        from ascend_sim.profiling import format_summary
 
         options = NpuOptions(precision_mode=ns.precision_mode) if ns.precision_mode is not None else None
         with _quiet_tensorflow():
