@@ -27,7 +27,7 @@ AOE_MODES = ("1", "2", "4", "mdat")
 KEYS = (
     # ---------------------------------------------------------------- pass options
     b("enable_data_pre_proc", False, PASS, COSTED, "sinks the tf.data pipeline: GetNext runs on the data "
-      "stream ahead of the step; NPURunConfig writes True", deprecated="the adapter logs it as deprecated"),
+      "stream ahead of the step; NPURunConfig writes True", deprecated="still honoured"),
     b("use_off_line", True, PASS, VALIDATED, "False is the 'online' mode (nothing offloaded)"),
     b("mix_compile_mode", False, PASS, COSTED, "unsupported ops run on the host instead of the AI CPU; "
       "several device subgraphs"),
@@ -37,7 +37,7 @@ KEYS = (
       "partitions per task"),
     i("task_index", 0, PASS, VALIDATED, "PS mode", low=0),
     b("dynamic_input", False, PASS, VALIDATED, "the runtime compiles each feed-shape signature anyway",
-      deprecated="the adapter logs it as deprecated"),
+      deprecated="still honoured"),
     s("dynamic_graph_execute_mode", "dynamic_execute", PASS, VALIDATED, choices=("dynamic_execute",
       "lazy_recompile"), read_if="dynamic_input"),
     s("dynamic_inputs_shape_range", "", PASS, VALIDATED, fmt="shape_range", read_if="dynamic_input"),
@@ -52,7 +52,7 @@ KEYS = (
       choices=VARIABLE_PLACEMENTS),
     s("experimental_accelerate_train_mode", "", PASS, VALIDATED, fmt="accelerate_train_mode"),
     # ---------------------------------------------------------------- session options
-    b("variable_format_optimize", None, SESSION, VALIDATED, deprecated="the adapter logs it as deprecated"),
+    b("variable_format_optimize", None, SESSION, VALIDATED, deprecated="still passed to GE"),
     b("hcom_parallel", True, SESSION, COSTED, "HCCL tasks on their own stream, overlapping compute"),
     size("graph_memory_max_size", None, SESSION, VALIDATED, "bytes, exposed as an int"),
     size("variable_memory_max_size", None, SESSION, VALIDATED, "bytes, exposed as an int"),

@@ -50,11 +50,10 @@ class _NpuOptionsBase:
 
     def __post_init__(self):
         for spec in KEYS:
-            value = values.coerce(spec, getattr(self, spec.key))
-            gate = getattr(self, spec.read_if) if spec.read_if else True
-            if gate:
-                values.check(spec, value)
-            object.__setattr__(self, spec.key, value)
+            object.__setattr__(self, spec.key, values.coerce(spec, getattr(self, spec.key)))
+        for spec in KEYS:
+            if not spec.read_if or getattr(self, spec.read_if):      # the adapter reads it only behind its gate
+                values.check(spec, getattr(self, spec.key))
         object.__setattr__(self, "strict", bool(self.strict))
         object.__setattr__(self, "unparsed", tuple(self.unparsed))
         object.__setattr__(self, "explicit", frozenset(self.explicit))

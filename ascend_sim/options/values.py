@@ -30,6 +30,9 @@ def unwrap(spec: KeySpec, raw):
     which = raw.WhichOneof("value")
     if which == spec.accessor:
         return getattr(raw, which)
+    if which is None:
+        logger.warning("NpuOptimizer option %r holds no value: the default %r applies", spec.key, spec.default)
+        return MISSING
     if spec.field_strict:
         raise ValueError(f"NpuOptimizer option {spec.key!r} must be set in the AttrValue field "
                          f".{spec.accessor} ({_FIELD_NAMES[spec.accessor]}), got field {which!r}")
@@ -48,7 +51,10 @@ def coerce(spec: KeySpec, value):
     if value is None:
         return None
     if isinstance(value, bytes):
-        value = value.decode()
+        try:
+            value = value.decode()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"NpuOptimizer option {spec.key!r} is not UTF-8 text: {exc}") from None
     if spec.kind == BOOL:
         if isinstance(value, bool):
             return value

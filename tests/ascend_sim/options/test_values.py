@@ -96,3 +96,21 @@ def test_empty_strings_read_as_unset_or_as_the_default():
     assert options.buffer_optimize == BY_KEY["buffer_optimize"].default
     assert options.dump_mode == BY_KEY["dump_mode"].default
     assert options.dump_path == ""
+
+
+def test_an_attr_value_with_no_field_set_reads_as_the_default(caplog):
+    from tensorflow.core.framework import attr_value_pb2
+    options = NpuOptions.from_parameter_map({"iterations_per_loop": attr_value_pb2.AttrValue()})
+    assert options.iterations_per_loop == 1 and "holds no value" in caplog.text
+
+
+def test_bytes_that_are_not_text_are_refused():
+    with pytest.raises(ValueError, match="dump_layer.*UTF-8"):
+        NpuOptions.from_parameter_map({"dump_layer": b"\xff\xfe"})
+
+
+def test_a_gate_given_as_a_string_is_read_as_its_bool():
+    assert NpuOptions.from_parameter_map({"enable_dump": "false", "dump_mode": "junk"}).dump_mode == "junk"
+    with pytest.raises(ValueError, match="dump_mode"):
+        NpuOptions.from_parameter_map({"enable_dump": "true", "dump_path": ".", "dump_mode": "junk"},
+                                      check_paths=False)
