@@ -27,7 +27,7 @@ from ascend_sim.profiling import layout as lay, writer
 logger = logging.getLogger("ascend_sim.profiling")
 
 DEFAULT_FLUSH_INTERVAL_S = 30.0
-DEFAULT_MAX_TASK_ITERATIONS = 100
+DEFAULT_MAX_TASK_ITERATIONS = 20
 CLOSE_ONLY_FORMATS = ("html",)
 
 _SINKS: list = []

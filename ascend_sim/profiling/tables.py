@@ -117,9 +117,25 @@ STEP_TRACE_HEADER = ("Device_id", "Model ID", "Iteration ID", "FP Start(us)", "B
 REDUCE_COLUMNS = ("Reduce Start(us)", "Reduce Duration(us)")
 
 
+DYNAMIC_COLUMNS = {"Task Start Time(us)": lambda t: us(t.start_us), "Task Duration(us)": lambda t: us(t.duration_us),
+                   "Task Wait Time(us)": lambda t: us(t.wait_us)}
+_DYNAMIC = [(OP_SUMMARY_HEADER.index(name), fn) for name, fn in DYNAMIC_COLUMNS.items()]
+
+
 def op_summary(profile, device_id: int = 0):
+    """Rows in start-time order; the columns that do not change between iterations are computed once per task."""
     ctx = {"device_id": device_id}
-    rows = [[fn(t, ctx) for _, fn in OP_SUMMARY] for t in view.device_tasks(profile)]
+    static: dict = {}
+    rows = []
+    for t in view.device_tasks(profile):
+        key = view.static_key(t)
+        template = static.get(key)
+        if template is None:
+            template = static[key] = [fn(t, ctx) for _, fn in OP_SUMMARY]
+        row = list(template)
+        for i, fn in _DYNAMIC:
+            row[i] = fn(t)
+        rows.append(row)
     return OP_SUMMARY_HEADER, rows
 
 

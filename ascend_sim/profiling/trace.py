@@ -72,11 +72,22 @@ def _shapes(shapes) -> str:
     return ";".join(",".join(str(d) for d in s) for s in shapes)
 
 
-def task_args(t) -> dict:
+def task_args(t, cache: dict | None = None) -> dict:
+    """msprof's args of a task event plus the emulator's; ``cache`` shares the static part across iterations."""
+    key = view.static_key(t) if cache is not None else None
+    static = cache.get(key) if cache is not None else None
+    if static is None:
+        static = _static_args(t)
+        if cache is not None:
+            cache[key] = static
+    return {**static, "Iteration ID": view.msprof_iteration(t.iteration_id), "Task Wait Time(us)": _t(t.wait_us)}
+
+
+def _static_args(t) -> dict:
     return {"Model Id": view.MODEL_ID, "Task Type": t.task_type, "Physic Stream Id": t.stream_id,
             "Task Id": t.task_id, "Batch Id": 0, "Subtask Id": NO_SUBTASK,
-            "OP Type": t.op_type, "Unit": t.unit, "Iteration ID": view.msprof_iteration(t.iteration_id),
-            "Block Dim": t.block_dim, "Task Wait Time(us)": _t(t.wait_us), "Dispatch(us)": _t(t.launch_us),
+            "OP Type": t.op_type, "Unit": t.unit,
+            "Block Dim": t.block_dim, "Dispatch(us)": _t(t.launch_us),
             "aicore_time(us)": _t(t.aicore_time_us), "Input Shapes": _shapes(t.input_shapes),
             "Input Data Types": ";".join(t.input_dtypes), "Input Formats": ";".join(t.input_formats),
             "Output Shapes": _shapes(t.output_shapes), "Output Data Types": ";".join(t.output_dtypes),
@@ -174,7 +185,8 @@ def timeline_events(profile, device_id: int = 0) -> list:
     for stream in sorted({t.stream_id for t in tasks}):
         events += _thread(hw_pid, stream, f"Stream {stream}", stream)
     events += _thread(hw_pid, STEP_TRACE_TID, f"Step Trace(Model ID:{view.MODEL_ID})", STEP_TRACE_TID)
-    events += [_x(t.name, hw_pid, t.stream_id, t.start_us, t.duration_us, task_args(t)) for t in tasks]
+    cache: dict = {}
+    events += [_x(t.name, hw_pid, t.stream_id, t.start_us, t.duration_us, task_args(t, cache)) for t in tasks]
     events += _step_events(profile, hw_pid, STEP_TRACE_TID)
     ov_pid = format_pid(LAYER_OVERLAP, device_id)
     events += _process(ov_pid, OVERLAP, LAYER_OVERLAP, device_id)

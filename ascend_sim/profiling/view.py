@@ -60,6 +60,14 @@ def device_tasks(profile) -> list:
     return sorted(profile.device_tasks, key=lambda t: (t.start_us, t.stream_id, t.task_id))
 
 
+def static_key(t) -> tuple:
+    """What a task record shares with the same task in other iterations (all but iteration, start, duration,
+    wait): rows and args derived from it alone are computed once per task, not once per execution."""
+    return (t.name, t.op_type, t.task_type, t.unit, t.stream_id, t.task_id, t.block_dim, t.launch_us,
+            t.aicore_time_us, t.cost, t.bound, t.input_shapes, t.input_dtypes, t.input_formats, t.output_shapes,
+            t.output_dtypes, t.output_formats, t.origin, t.fused_from, t.phase, t.index)
+
+
 def busy_ratio(profile, task_type: str = stats.AICORE_TASK_TYPE) -> float:
     """Share of the covered iterations' wall time during which tasks of ``task_type`` execute."""
     return stats.busy_ratio(profile.tasks, task_type, coverage(profile).span_us)
