@@ -1,13 +1,7 @@
-"""``convert_tf2npu -i SRC -o OUT -r REPORT``: not yet available in this version (exit status 3)."""
+"""``convert_tf2npu`` / ``python -m npu_bridge.convert_tf2npu``: see ``cli`` (flags, exit statuses)."""
 import sys
 
-NOT_YET = 3
-
-
-def main(argv=None) -> int:
-    print("convert_tf2npu: the migration tool is not yet available in this version", file=sys.stderr)
-    return NOT_YET
-
+from npu_bridge.convert_tf2npu.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())
