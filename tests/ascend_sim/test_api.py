@@ -52,8 +52,10 @@ def test_analyze_is_exported_lazily():
 
 
 def test_conv_net_profile_is_plausible(profile):
-    units = profile.total_us_by("unit")
-    assert next(iter(units)) == "aicore_cube"                        # cube work dominates a conv net
+    work = {}                                     # execution time per unit, dispatch overhead left out
+    for t in profile.device_tasks:
+        work[t.unit] = work.get(t.unit, 0.0) + t.exec_us
+    assert max(work, key=work.get) == "aicore_cube"                  # cube work dominates a conv net
     assert profile.top_ops(1)[0].unit == "aicore_cube"
     assert {"Conv2DBackpropFilterD", "Conv2DBackpropInputD"} <= {s.op_type for s in profile.op_stats()}
     step = profile.steps[0]
