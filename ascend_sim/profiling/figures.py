@@ -156,7 +156,7 @@ def step_breakdown(profile):
     ax.plot(xs, [r[2] for r in rows], "k_", markersize=14, mew=2, label="iteration time")
     ax.set_xlabel("iteration")
     ax.set_ylabel("µs")
-    ax.set_title("Step breakdown: device time by category (tasks on concurrent streams add up)")
+    ax.set_title("Step breakdown per iteration: device time by category and host loop overhead")
     ax.legend(fontsize="small", ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     if len(xs) > 20:
         ax.tick_params(axis="x", labelrotation=90, labelsize="x-small")

@@ -93,7 +93,8 @@ def _precision_mode(options):
     if hasattr(options, "effective_precision_mode"):
         return options.effective_precision_mode
     if isinstance(options, dict):
-        return options.get("precision_mode_v2") or options.get("precision_mode")
+        return (options.get("effective_precision_mode") or options.get("precision_mode_v2")
+                or options.get("precision_mode"))
     return None
 
 

@@ -34,6 +34,7 @@ STEP_FIELDS = tuple(f.name for f in dataclasses.fields(StepRecord))
 PROFILE_FIELDS = ("hw_name", "ai_core_count", "ai_core_clock_mhz", "iterations_per_loop", "batch", "batch_source",
                   "unknown_ops", "host_nodes", "warnings", "memory_peak_bytes")
 GZIP_LEVEL = 6
+DERIVED_OPTIONS = ("effective_precision_mode",)
 
 
 class RecordsError(ValueError):
@@ -53,11 +54,17 @@ def _tuple(value):
 
 
 def options_dict(options) -> dict | None:
-    """The profile's options as plain data (NpuOptions fields, or the mapping it was given as)."""
+    """The profile's options as plain data (NpuOptions fields and DERIVED_OPTIONS, or the mapping it was
+    given as)."""
     if options is None:
         return None
     if dataclasses.is_dataclass(options):
-        return {f.name: _jsonable(getattr(options, f.name)) for f in dataclasses.fields(options)}
+        out = {f.name: _jsonable(getattr(options, f.name)) for f in dataclasses.fields(options)}
+        for derived in DERIVED_OPTIONS:           # what the compiler applied, e.g. the default precision mode
+            value = getattr(options, derived, None)
+            if value is not None:
+                out[derived] = _jsonable(value)
+        return out
     if isinstance(options, dict):
         return {str(k): _jsonable(v) for k, v in options.items()}
     return {"repr": repr(options)}

@@ -88,3 +88,28 @@ def test_analyze_write_report_end_to_end(tmp_path, capsys):
     d = profiling.diff(prof, runs["allow_mix_precision"][0])
     assert re.search(rf"step time\s+{d.step_us_before:,.1f} -> {d.step_us_after:,.1f} µs", text)
     assert "Cast" in text.split("compare:")[1]
+
+
+def test_ascend_sim_run_leaves_the_profile_that_report_reads(tmp_path):
+    """``ascend-sim run`` on an example script leaves the upstream files, the summary and the HTML."""
+    import os
+    import subprocess
+    import sys
+
+    from testsupport.scripts import ROOT, SCRIPTS, UPSTREAM_ENV
+
+    env = {**os.environ, **UPSTREAM_ENV, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "ascend_sim.cli", "run", "--output", str(tmp_path / "prof"),
+                           str(SCRIPTS / "tf1_conv_npu_session.py")], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = profiling.find(tmp_path / "prof")
+    for kind in ("op_summary", "op_statistic", "task_time", "step_trace", "step_trace_json", "timeline"):
+        assert out.upstream(kind).stat().st_size > 0
+    assert out.html.read_text().count("data:image/png;base64,") == 4
+    prof = profiling.load(out.root)
+    assert prof.iterations > 0 and prof.device_tasks
+    with open(out.upstream("op_summary"), newline="") as f:
+        assert len(list(csv.DictReader(f))) == len(prof.device_tasks)
+    assert profiling.format_summary(prof) in proc.stdout            # what run printed is what was saved
+    assert out.summary.read_text().strip() == profiling.format_summary(prof)

@@ -45,7 +45,20 @@ def test_npu_options_are_saved_as_plain_data(tmp_path):
     records_io.save(tmp_path / "r.json.gz", prof)
     back, _ = records_io.read(tmp_path / "r.json.gz")
     assert back.options["precision_mode"] == "allow_mix_precision" and back.options["iterations_per_loop"] == 2
+    assert back.options["effective_precision_mode"] == "allow_mix_precision"
     assert back.tasks == prof.tasks and back.steps == prof.steps
+
+
+def test_hints_read_the_same_from_a_loaded_profile(tmp_path):
+    from ascend_sim.profiling import hintrules
+
+    specs = [dict(name="cast", op_type="Cast", pipes={"vec": 12000}),
+             dict(name="mm", op_type="MatMulV2", unit="aicore_cube", pipes={"mac": 100000})]
+    prof = profile(*iterations(specs, 2), options=NpuOptions())          # unset: the training default applies
+    records_io.save(tmp_path / "r.json.gz", prof)
+    back, _ = records_io.read(tmp_path / "r.json.gz")
+    assert hintrules.hints(back) == hintrules.hints(prof)
+    assert any("now allow_fp32_to_fp16" in h for h in hintrules.hints(back))
 
 
 def _write(path, data):
