@@ -5,7 +5,7 @@ save_summary_steps=S). A hook records, per Session.run of the training loop, the
 and what the session's device runtime counted. Afterwards the TensorBoard events in model_dir are read for
 the ``emulated/*`` scalars. Prints ``RESULT {json}``.
 
-Options: ``--iterations N``, ``--max-steps M``, ``--summary-steps S``.
+Options: ``--iterations N``, ``--max-steps M``, ``--summary-steps S``, ``--profile DIR`` (ProfilingConfig).
 """
 import argparse
 import glob
@@ -85,10 +85,15 @@ def main():
     parser.add_argument("--iterations", type=int, default=4)
     parser.add_argument("--max-steps", type=int, default=40)
     parser.add_argument("--summary-steps", type=int, default=8)
+    parser.add_argument("--profile", default="", help="profile directory: ProfilingConfig in the NPURunConfig")
     args = parser.parse_args()
     model_dir = os.path.abspath("model")
+    profiling = None
+    if args.profile:
+        profiling = ProfilingConfig(enable_profiling=True, profiling_options=json.dumps(
+            {"output": os.path.abspath(args.profile), "training_trace": "on", "task_trace": "on"}))
     config = NPURunConfig(model_dir=model_dir, iterations_per_loop=args.iterations, save_checkpoints_steps=1000,
-                          save_summary_steps=args.summary_steps, tf_random_seed=1)
+                          save_summary_steps=args.summary_steps, tf_random_seed=1, profiling_config=profiling)
     estimator = NPUEstimator(model_fn=model_fn, config=config)
     recorder = RunRecorder()
     estimator.train(input_fn=input_fn, max_steps=args.max_steps, hooks=[recorder])
