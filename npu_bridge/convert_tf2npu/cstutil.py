@@ -1,8 +1,6 @@
 """Small LibCST helpers the typed transformers share: building calls and arguments in the file's own style."""
 from __future__ import annotations
 
-import functools
-
 import libcst as cst
 
 _EMPTY = cst.SimpleWhitespace("")
@@ -13,13 +11,13 @@ def code(node) -> str:
     return _CODEGEN.code_for_node(node)
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_expr(text: str) -> cst.BaseExpression:
+    """A new node each call (not cached: a node anchors its finding, two findings never share one)."""
     return cst.parse_expression(text)
 
 
-@functools.lru_cache(maxsize=256)
 def parse_stmt(text: str):
+    """A new statement node each call (statements anchor findings: two must never be the same object)."""
     return cst.parse_statement(text)
 
 

@@ -244,6 +244,7 @@ class _Transformer(cst.CSTTransformer):
 
     def leave_Call(self, original, updated):
         ctx = self.ctx
+        mark = len(ctx.findings)
         try:
             for rule in self._rules(original):
                 new = CALL_KINDS[rule.kind](rule, ctx, original, updated)
@@ -251,9 +252,28 @@ class _Transformer(cst.CSTTransformer):
                     updated = new
                     if not isinstance(updated, cst.Call):
                         break
+            for finding in ctx.findings[mark:]:     # several rules on one call: all point at the final node
+                if finding.anchor is not None:
+                    finding.anchor = updated
             return updated
         finally:
             ctx.call_stack.pop()
+
+    # compound statements: findings in their header (with tf.Session(...) as s:) are located at the statement
+    def on_visit(self, node):
+        if isinstance(node, cst.BaseCompoundStatement):
+            self.stmt_marks.append(len(self.ctx.findings))
+        return super().on_visit(node)
+
+    def on_leave(self, original, updated):
+        result = super().on_leave(original, updated)
+        if isinstance(original, cst.BaseCompoundStatement):
+            mark = self.stmt_marks.pop()
+            if isinstance(result, cst.CSTNode):
+                for finding in self.ctx.findings[mark:]:
+                    if finding.fallback is None:
+                        finding.fallback = result
+        return result
 
     def _rules(self, original):
         ctx = self.ctx

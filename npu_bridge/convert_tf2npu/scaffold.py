@@ -263,7 +263,7 @@ def function_def(rule, ctx, original, updated, api_calls: int):
     new_stmt = cu.parse_stmt(rule.args["template"].format(x=params[0]))
     new = updated.with_changes(body=cst.IndentedBlock(body=[*keep, new_stmt],
                                                       header=getattr(updated.body, "header", cst.TrailingWhitespace())))
-    ctx.record(rule, original, None, anchor=new.name, after=cu.code(new_stmt).strip())
+    ctx.record(rule, original, None, anchor=new_stmt, after=cu.code(new_stmt).strip())
     return new
 
 

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+optimizer = tf.contrib.tpu.CrossShardOptimizer(optimizer)

@@ -1,0 +1,10 @@
+from npu_bridge.npu_init import *
+import tensorflow as tf
+
+def input_fn(files):
+    ds = tf.data.TFRecordDataset(files).map(parse)
+    ds = ds.shuffle(100).batch(32, drop_remainder=True)
+    return ds.repeat().batch(
+        8,
+        drop_remainder=True,
+    )

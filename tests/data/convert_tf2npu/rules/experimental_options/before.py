@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+tf.config.optimizer.set_experimental_options({"layout_optimizer": False})

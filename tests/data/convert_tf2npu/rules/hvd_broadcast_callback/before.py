@@ -1,0 +1,4 @@
+import tensorflow as tf
+import horovod.tensorflow.keras as hvd
+
+callbacks = [hvd.callbacks.BroadcastGlobalVariablesCallback(0)]

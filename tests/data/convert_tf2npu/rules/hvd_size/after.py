@@ -1,0 +1,4 @@
+from npu_bridge.npu_init import *
+import tensorflow as tf
+
+value = get_npu_rank_size()

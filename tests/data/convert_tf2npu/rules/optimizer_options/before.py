@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+opts = tf.OptimizerOptions(do_common_subexpression_elimination=True)

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+opts = tf.profiler.ProfileOptionBuilder.time_and_memory()

@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+grads = tf.gradients(loss, params)

@@ -1,0 +1,110 @@
+"""Every migration rule against its hand-written before/after fixture (tests/data/convert_tf2npu/rules/<id>/),
+idempotency over the whole fixture corpus, and the rules table's own consistency."""
+import json
+import re
+import pathlib
+
+import pytest
+
+from npu_bridge.convert_tf2npu import rules as rules_mod
+from npu_bridge.convert_tf2npu.engine import DEFAULT_INDEX, Options, migrate_source
+from npu_bridge.convert_tf2npu.findings import REWRITTEN, WARNED
+from npu_bridge.convert_tf2npu.spec import Rule, RuleError, RuleIndex, make
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "convert_tf2npu"
+RULE_FIXTURES = sorted(p for p in (DATA / "rules").iterdir() if p.is_dir())
+ALL_FIXTURES = sorted(DATA.rglob("*.py"))
+
+
+def _options(folder: pathlib.Path, filename: str) -> Options:
+    path = folder / "options.json"
+    opts = json.loads(path.read_text()) if path.exists() else {}
+    return Options(mode=opts.get("mode"), main=opts.get("main", False), filename=filename)
+
+
+def test_every_rule_has_a_fixture_named_after_it():
+    assert sorted(p.name for p in RULE_FIXTURES) == sorted(r.id for r in rules_mod.RULES)
+
+
+@pytest.mark.parametrize("folder", RULE_FIXTURES, ids=lambda p: p.name)
+def test_rule_fixture(folder):
+    before = (folder / "before.py").read_text()
+    expected = (folder / "after.py").read_text()
+    result = migrate_source(before, _options(folder, "train.py"))
+    assert result.output == expected
+    fired = [f for f in result.findings if f.rule_id == folder.name]
+    assert fired, f"rule {folder.name} did not fire"
+    rule = DEFAULT_INDEX.get(folder.name)
+    if rule.kind == "warn":
+        assert all(f.action == WARNED and f.severity == "WARNING" for f in fired)
+    else:
+        assert any(f.action == REWRITTEN for f in fired)
+    # every finding is located on a line of the output
+    lines = result.output.splitlines()
+    assert all(1 <= f.line <= len(lines) for f in result.findings)
+
+
+@pytest.mark.parametrize("folder", RULE_FIXTURES, ids=lambda p: p.name)
+def test_rule_located_on_the_rewritten_line(folder):
+    """A rewrite's line in the output holds its 'after' text (or the statement that replaced a removed one)."""
+    result = migrate_source((folder / "before.py").read_text(), _options(folder, "train.py"))
+    lines = result.output.splitlines()
+    for f in result.findings:
+        if f.action == REWRITTEN and f.after and f.after != "(removed)" and "\n" not in f.after:
+            head = re.search(r"\w+", f.after).group(0)
+            assert head in lines[f.line - 1], (f.rule_id, f.line, f.after)
+
+
+@pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: str(p.relative_to(DATA)))
+def test_idempotent_over_every_fixture(path):
+    folder = path.parent
+    options = _options(folder, path.name)
+    once = migrate_source(path.read_text(), options).output
+    twice = migrate_source(once, options)
+    assert twice.output == once
+    assert not [f for f in twice.findings if f.action == REWRITTEN]
+
+
+@pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda p: str(p.relative_to(DATA)))
+def test_every_mode_is_idempotent(path):
+    for mode in (None, "horovod", "tf_strategy"):
+        options = Options(mode=mode, main=True, filename=path.name)
+        once = migrate_source(path.read_text(), options).output
+        assert migrate_source(once, options).output == once, mode
+
+
+def test_rule_ids_unique_and_kinds_known():
+    ids = [r.id for r in rules_mod.RULES]
+    assert len(ids) == len(set(ids))
+    with pytest.raises(RuleError, match="declared twice"):
+        RuleIndex([rules_mod.RULES[0], rules_mod.RULES[0]])
+    with pytest.raises(RuleError, match="unknown kind 'rename_everything'; kinds: wrap_arg"):
+        make("x", "rename_everything", targets=("tf.x",))
+    with pytest.raises(RuleError, match="unknown mode 'gpu'"):
+        make("x", "warn", targets=("tf.x",), mode="gpu")
+    with pytest.raises(RuleError, match="needs a receiver kind"):
+        make("x", "warn", method="fit")
+
+
+def test_method_rules_name_known_receivers():
+    for rule in rules_mod.RULES:
+        if rule.method:
+            assert rule.receiver in rules_mod.RECEIVERS, rule.id
+
+
+def test_index_globs_and_excludes():
+    index = RuleIndex(rules_mod.RULES)
+    assert [r.id for r in index.for_name("tf.train.MomentumOptimizer")] == ["strategy_optimizer"]
+    assert index.for_name("tf.train.experimental.MixedPrecisionLossScaleOptimizer")[0].id == "loss_scale_optimizer"
+    assert "strategy_optimizer" not in [r.id for r in index.for_name("tf.contrib.opt.ScipyOptimizerInterface")]
+    assert index.for_name("tf.nn.relu") == ()
+    with pytest.raises(KeyError, match="unknown rule id 'nope'; rule ids: star_import"):
+        index.get("nope")
+
+
+def test_bind_positional_and_keyword():
+    rule = Rule(id="r", kind="warn", targets=("f",), params=("a", "b", "c"))
+    import libcst as cst
+    call = cst.parse_expression("f(1, 2, c=3, *rest, **kw)")
+    bound = rule.bind(call)
+    assert {k: cst.Module([]).code_for_node(v.value) for k, v in bound.items()} == {"a": "1", "b": "2", "c": "3"}
