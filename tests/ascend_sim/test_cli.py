@@ -12,12 +12,6 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "run" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["run", "report"])
-def test_pending_subcommand_says_not_yet_available(capsys, command):
-    assert cli.main([command, "x"]) == cli.NOT_YET
-    assert "not yet available" in capsys.readouterr().err
-
-
 @pytest.mark.parametrize("extra, message", [
     (["--hw", "Ascend910X"], "unknown hardware preset 'Ascend910X'"),
     (["--precision-mode", "fp8"], "precision_mode 'fp8' is invalid; legal values: force_fp32, allow_fp32_to_fp16"),
