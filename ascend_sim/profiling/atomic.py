@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 TMP_SUFFIX = ".tmp"
+FILE_MODE = 0o666           # before the umask, as open() creates files (mkstemp would give 0600)
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    while True:
+        tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}{TMP_SUFFIX}"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), str(tmp)
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -21,7 +31,7 @@ def replacing(path, *, binary: bool = False, newline: str | None = ""):
     Text files are UTF-8; ``newline=""`` leaves line endings to the writer (what the csv module expects).
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
+    fd, tmp = _create_temp(target)
     try:
         mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": "utf-8", "newline": newline}

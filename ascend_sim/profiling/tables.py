@@ -25,6 +25,14 @@ AICORE = "AI_CORE"
 # msprof's PipeUtilization order (vec first, then mac, scalar, mte1..3)
 METRIC_PIPES = ("vec", "mac", "scalar", "mte1", "mte2", "mte3")
 KERNEL_TYPES = {"AI_CORE": "KERNEL_AICORE", "AI_CPU": "KERNEL_AICPU"}
+# GE's DataType names without their DT_ prefix (DT_FLOAT is float32, DT_DOUBLE float64, DT_BF16 bfloat16; the
+# others are the TF name upper-cased), as msprof prints them in the Data Types columns.
+GE_DTYPE_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "bfloat16": "BF16"}
+
+
+def ge_dtype(name) -> str:
+    text = str(name)
+    return GE_DTYPE_NAMES.get(text, text.upper())
 
 
 def us(value: float) -> str:
@@ -98,10 +106,10 @@ OP_SUMMARY = (
      ("Mix Block Dim", lambda t, ctx: 0),                   # 910A has no mixed cube/vector kernels
      ("HF32 Eligible", lambda t, ctx: "NO"),                # 910A has no HF32
      ("Input Shapes", lambda t, ctx: _tensors(t.input_shapes, _shape)),
-     ("Input Data Types", lambda t, ctx: _tensors(t.input_dtypes, lambda d: str(d).upper())),
+     ("Input Data Types", lambda t, ctx: _tensors(t.input_dtypes, ge_dtype)),
      ("Input Formats", lambda t, ctx: _tensors(t.input_formats)),
      ("Output Shapes", lambda t, ctx: _tensors(t.output_shapes, _shape)),
-     ("Output Data Types", lambda t, ctx: _tensors(t.output_dtypes, lambda d: str(d).upper())),
+     ("Output Data Types", lambda t, ctx: _tensors(t.output_dtypes, ge_dtype)),
      ("Output Formats", lambda t, ctx: _tensors(t.output_formats)),
      ("Context ID", lambda t, ctx: NA)]
     + [(name, (lambda f: lambda t, ctx: f(t))(fn)) for name, fn in _metric_columns()]

@@ -38,3 +38,14 @@ def test_keyboard_interrupt_mid_write_keeps_the_previous_file(tmp_path):
 def test_missing_directory_is_an_oserror(tmp_path):
     with pytest.raises(FileNotFoundError):
         atomic.write_text(tmp_path / "nope" / "f.csv", "x")
+
+
+def test_files_get_the_umask_mode_not_mkstemps_0600(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "a.csv", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644

@@ -141,3 +141,11 @@ def test_step_trace_reduce_pairs():
     assert header[-4:] == ("Reduce Start(us)", "Reduce Duration(us)") * 2
     assert rows[0][-4:] == ["20.000", "5.000", "40.000", "8.000"]
     assert rows[1][-4:] == ["80.000", "5.000", "N/A", "N/A"]
+
+
+@pytest.mark.parametrize("dtype, shown", [("float32", "FLOAT"), ("float16", "FLOAT16"), ("float64", "DOUBLE"),
+                                          ("bfloat16", "BF16"), ("int64", "INT64"), ("bool", "BOOL")])
+def test_data_types_use_ge_names(dtype, shown):
+    t = rec("x", "Cast", 0.0, pipes={"vec": 10}, shapes=((4,), (4,)), dtype=dtype)
+    row = _rows(*tables.op_summary(profile([t])))[0]
+    assert row["Input Data Types"] == f"{shown};{shown}" and row["Output Data Types"] == shown
