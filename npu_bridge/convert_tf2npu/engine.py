@@ -356,7 +356,12 @@ def migrate_source(text: str, options: Options = Options(), index: RuleIndex = D
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return Result(options.filename, text, text, [], error=_syntax_error(exc, text))
+        try:        # Python's own message says more ("Missing parentheses in call to 'print'")
+            ast.parse(text, options.filename)
+            error = _syntax_error(exc, text)
+        except (SyntaxError, ValueError) as py_exc:
+            error = _syntax_error(py_exc, text)
+        return Result(options.filename, text, text, [], error=error)
     ctx = Context(module, options, index)
     new_module = module.visit(_Transformer(ctx))
     output = new_module.code

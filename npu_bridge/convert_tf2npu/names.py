@@ -86,6 +86,12 @@ class ImportMap:
             return
         self.bind(asname or name, f"{module}.{name}" if module else name)
 
+    def alias(self, local: str, parts) -> None:
+        """``local = tf.compat.v1`` at module level: ``local`` names the same API."""
+        canonical = self.resolve(parts) if parts else None
+        if is_api(canonical):
+            self.bind(local, canonical)
+
     def resolve(self, parts) -> str | None:
         """Canonical name of the dotted reference ``parts`` (``['tf', 'nn', 'dropout']``), None if unbound."""
         if not parts:
@@ -168,6 +174,12 @@ class _CstImports(cst.CSTVisitor):
 def imports_of_cst(module: cst.Module) -> ImportMap:
     imap = ImportMap()
     module.visit(_CstImports(imap))
+    for stmt in module.body:      # module-level aliases: tf = tf2
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)):
+                    imap.alias(small.targets[0].target.value, cst_dotted(small.value))
     return imap
 
 
@@ -193,4 +205,7 @@ def imports_of_ast(tree) -> ImportMap:
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 imap.add_from(node.module or "", alias.name, alias.asname, node.level)
+    for node in getattr(tree, "body", ()):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            imap.alias(node.targets[0].id, ast_dotted(node.value))
     return imap

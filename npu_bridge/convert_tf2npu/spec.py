@@ -11,7 +11,7 @@ import dataclasses
 import fnmatch
 from types import MappingProxyType
 
-MODES = ("always", "horovod", "tf_strategy", "distributed")
+MODES = ("always", "horovod", "tf_strategy", "distributed", "single")   # single: without -d
 SEVERITIES = ("INFO", "WARNING", "ERROR")
 # kinds applied to a call (edits.CALL_KINDS / typed.CALL_KINDS) and to the module / a function definition
 CALL_KINDS = ("wrap_arg", "set_keywords", "wrap_call", "replace", "remove", "warn", "dropout", "device",
@@ -46,6 +46,8 @@ class Rule:
             return True
         if self.mode == "distributed":
             return mode is not None
+        if self.mode == "single":
+            return mode is None
         return self.mode == mode
 
     def bind(self, call) -> dict:
