@@ -28,11 +28,14 @@ from tensorflow.python.framework import errors
 
 from npu_bridge._runtime import settings
 from npu_bridge._runtime.accounting import Ledger
-from npu_bridge._runtime.compiled import compile_signature
+from npu_bridge._runtime.compiled import OTHER, Compiled, compile_signature, iteration_ops
 
 logger = logging.getLogger("npu_bridge.runtime")
 
 STATE_ATTR = "_ascend_device_session"
+# A script that builds new ops every step (``sess.run(tf.assign(v, x))`` in a loop) makes a new signature per
+# run; past this many, new signatures run uncosted (one warning) so that memory and compile time stay bounded.
+MAX_SIGNATURES = 1000
 _HW_CACHE: dict = {}
 _LIVE: "weakref.WeakSet[DeviceSession]" = weakref.WeakSet()
 
@@ -76,6 +79,7 @@ class DeviceSession:
         self.closed = False
         self._cache: dict = {}
         self._lock = threading.Lock()
+        self._warned_limit = False
         _LIVE.add(self)
 
     # ---- compile -------------------------------------------------------------------------------------
@@ -87,6 +91,8 @@ class DeviceSession:
             return entry
         with self._lock:
             entry = self._cache.get(key)
+            if entry is None and len(self._cache) >= MAX_SIGNATURES:
+                return self._over_limit(key, describe)
             if entry is None:
                 targets, fetches, feeds = describe()
                 entry = compile_signature(graph, targets, fetches, feeds, self.options, self.hw,
@@ -96,6 +102,17 @@ class DeviceSession:
                 self.compile_s += entry.compile_s
                 logger.debug("compiled %s in %.3f s: %s", ", ".join(entry.names), entry.compile_s, entry.kind)
         return entry
+
+    def _over_limit(self, key, describe):
+        if not self._warned_limit:
+            self._warned_limit = True
+            logger.warning("emulated device: this session has compiled %d run signatures (a script that builds "
+                           "new ops every step?); further new signatures run without emulated time",
+                           MAX_SIGNATURES)
+        targets, fetches, _ = describe()
+        loop_ops = iteration_ops(targets, fetches) if self.options.iterations_per_loop > 1 else ()
+        return Compiled(kind=OTHER, iterations=self.options.iterations_per_loop if loop_ops else 1,
+                        loop_ops=loop_ops, names=(), error="signature limit")
 
     # ---- run -----------------------------------------------------------------------------------------
     def run(self, entry, execute, loop_once, fed_names=()):

@@ -157,3 +157,17 @@ def test_close_logs_the_session_totals(caplog):
         assert state.closed
     totals = [r.getMessage() for r in caplog.records if "session:" in r.getMessage()]
     assert totals and "1 training steps in 1 runs" in totals[-1]
+
+
+def test_new_signatures_past_the_limit_run_uncosted(monkeypatch, caplog):
+    monkeypatch.setattr(device_session, "MAX_SIGNATURES", 2)
+    with tf.Graph().as_default():
+        v = tf.Variable(0.0)
+        with tf.Session() as sess:
+            sess.run(v.initializer)                           # signature 1
+            for i in range(3):                                # new ops every run: signatures 2, 3, 4
+                sess.run(tf.assign(v, float(i)))
+            state = device_session.state_of(sess)
+            assert len(state._cache) == 2 and sess.run(v) == 2.0
+            assert state.ledger.uncosted_runs >= 2
+    assert sum("run signatures" in r.getMessage() for r in caplog.records) == 1
