@@ -84,7 +84,8 @@ class ImportMap:
                 for local, path in NPU_STAR_BINDS.items():
                     self.bindings.setdefault(local, path)
             return
-        self.bind(asname or name, f"{module}.{name}" if module else name)
+        joined = f"{module}{name}" if module.endswith(".") else f"{module}.{name}" if module else name
+        self.bind(asname or name, joined)
 
     def alias(self, local: str, parts) -> None:
         """``local = tf.compat.v1`` at module level: ``local`` names the same API."""

@@ -69,7 +69,7 @@ RULES = (
     # ---- math, layers, data
     make("gelu_def", "function_def", targets=("gelu",),
          args={"template": "return npu_unary_ops.gelu({x})"},
-         emits=(("npu_unary_ops.gelu", "x"),), report=("tf.gelu", "npu_unary_ops.gelu"),
+         emits=(("npu_unary_ops.gelu",),), report=("tf.gelu", "npu_unary_ops.gelu"),
          message="gelu body replaced by the NPU gelu",
          upstream="replaced the body of any function named gelu (comments and docstring lost, self passed as x)"),
     make("nn_dropout", "dropout", targets=("tf.nn.dropout",), params=("x", "keep_prob", "noise_shape", "seed", "name", "rate"),

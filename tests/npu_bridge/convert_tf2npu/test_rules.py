@@ -108,3 +108,48 @@ def test_bind_positional_and_keyword():
     call = cst.parse_expression("f(1, 2, c=3, *rest, **kw)")
     bound = rule.bind(call)
     assert {k: cst.Module([]).code_for_node(v.value) for k, v in bound.items()} == {"a": "1", "b": "2", "c": "3"}
+
+
+def _emitted_texts(rule):
+    for key, value in rule.args.items():
+        values = value if isinstance(value, tuple) else (value,)
+        for text in values:
+            if isinstance(text, str) and key in ("template", "inject", "wrapper", "callee", "setup", "teardown",
+                                                 "line", "value", "fixed", "dynamic"):
+                yield key, re.sub(r"\{(\w+)(=[^{}]*)?\}", r"\1", text)
+
+
+def test_every_name_the_rewriter_emits_is_star_exported_by_npu_init():
+    import ast
+    import builtins
+
+    import npu_bridge.npu_init as npu_init
+    exported = set(npu_init.__all__)
+    for rule in rules_mod.RULES:
+        trees = [ast.parse(text.strip()) for key, text in _emitted_texts(rule) if key != "line"]
+        assigned = {n.id for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Name)
+                    and isinstance(n.ctx, ast.Store)}     # set-up statements bind what tear-down uses
+        for tree in trees:
+            params = set(rule.params) | {"x", "receiver", "callee", "value"}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    name = node.id
+                    if name in assigned or name in params or hasattr(builtins, name):
+                        continue
+                    assert name in exported, f"rule {rule.id} emits {name!r}, which npu_init does not export"
+        for key, text in _emitted_texts(rule):
+            if key == "line":
+                exec(compile(text, f"<{rule.id}>", "exec"), {})
+
+
+def test_emitted_calls_bind_to_npu_init_signatures():
+    import inspect
+
+    import npu_bridge.npu_init as npu_init
+    for rule in rules_mod.RULES:
+        for name, *keywords in rule.emits:
+            obj = npu_init
+            for part in name.split("."):
+                obj = getattr(obj, part)
+            if callable(obj) and keywords:
+                inspect.signature(obj).bind_partial(**{k: None for k in keywords})
