@@ -5,7 +5,10 @@ size, lowers each once, fits the constants of ``ascend_sim.calibration.fit.FIT_P
 predicts every workload with the preset as it stands, and prints the table (errors per workload, fitted and
 held-out ones apart, grappler's beside ours). ``--write-doc`` refreshes the table in docs/calibration.md.
 
-    .venv/bin/python benchmarks/calibration.py [--no-grappler] [--write-doc] [--json]
+    .venv/bin/python benchmarks/calibration.py [--no-grappler] [--write-doc] [--json] [--plan berts]
+
+``--plan NAME`` fits another plan of ``fit.PLANS`` and predicts with its fitted values (a sensitivity study;
+the preset holds the default plan's values).
 """
 import argparse
 import json
@@ -25,6 +28,7 @@ tf.disable_v2_behavior()
 tf.get_logger().setLevel("ERROR")
 
 from ascend_sim.calibration import run, table  # noqa: E402
+from ascend_sim.calibration.fit import PLANS  # noqa: E402
 
 DOC = ROOT / "docs" / "calibration.md"
 BEGIN, END = "<!-- calibration-table:begin -->", "<!-- calibration-table:end -->"
@@ -47,10 +51,14 @@ def main(argv=None) -> int:
     parser.add_argument("--no-grappler", action="store_true", help="skip grappler's side-by-side estimate")
     parser.add_argument("--write-doc", action="store_true", help=f"refresh the table in {DOC.relative_to(ROOT)}")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--plan", default="default", choices=sorted(PLANS),
+                        help="fit plan (default: the one the preset holds; others predict with their fit)")
     args = parser.parse_args(argv)
     logging.getLogger("ascend_sim").setLevel(logging.ERROR)
     t0 = time.perf_counter()
-    report = run.calibrate(grappler=not args.no_grappler)
+    if args.write_doc and args.plan != "default":
+        parser.error("--write-doc writes the default plan's table only")
+    report = run.calibrate(grappler=not args.no_grappler, plan=PLANS[args.plan], apply_fit=args.plan != "default")
     seconds = time.perf_counter() - t0
     if args.json:
         print(json.dumps([{"workload": r.published.key, "role": r.role, "published_per_s": r.published.samples_per_s,

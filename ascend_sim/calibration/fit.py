@@ -38,6 +38,13 @@ FIT_PLAN = (
             "(reference §3.5). A rate of 10-15 Gbit/s over 4 ARM cores is 1.3-2 bits per core cycle at "
             "~2 GHz: a SIMD counter-based generator compared against keep_prob, not a scalar loop."),
 )
+# Other plans, for sensitivity studies (benchmarks/calibration.py --plan NAME): the same two constants fitted
+# on the two BERTs, ResNet-50 held out.
+PLANS = {
+    "default": FIT_PLAN,
+    "berts": (FitSpec("overheads.aicore_task_launch_us", "bert_base", 0.0, 60.0, "µs", FIT_PLAN[0].basis),
+              FitSpec("overheads.aicpu_ns_per_elem", "bert_large", 0.0, 2.0, "ns/element", FIT_PLAN[1].basis)),
+}
 MAX_WORKLOADS = 2
 TOLERANCE = 1e-4         # relative, on the step time
 

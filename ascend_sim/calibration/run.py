@@ -16,7 +16,7 @@ from ascend_sim import hw as hwlib
 from ascend_sim.calibration import grappler as grappler_peer
 from ascend_sim.calibration import workloads as wl
 from ascend_sim.calibration.fit import FIT_PLAN, Fitted, fit
-from ascend_sim.calibration.predict import Prepared, prepare
+from ascend_sim.calibration.predict import Prepared, prepare, recost, with_values
 from ascend_sim.calibration.published import Published, lookup
 
 logger = logging.getLogger(__name__)
@@ -64,10 +64,14 @@ class Report:
     fitted: tuple                 # Fitted, one per FIT_PLAN entry
     preset_values: dict           # path → the value the preset holds
     timings_s: dict = field(default_factory=dict)
+    applied_fit: bool = False     # predictions used the fitted values, not the preset's
 
     def stale(self) -> list:
-        """Fitted constants whose preset value is more than STALE_TOLERANCE off the fit."""
+        """Fitted constants whose preset value is more than STALE_TOLERANCE off the fit (none when the
+        predictions used the fitted values)."""
         out = []
+        if self.applied_fit:
+            return out
         for f in self.fitted:
             held = self.preset_values[f.spec.path]
             if abs(held - f.value) > STALE_TOLERANCE * max(abs(f.value), 1e-9):
@@ -76,15 +80,31 @@ class Report:
 
 
 def _breakdown(profile) -> dict:
-    by_type = profile.total_us_by("task_type")
-    total = sum(by_type.values()) or 1.0
-    launch = sum(t.launch_us for t in profile.device_tasks)
-    return {"AI_CORE": by_type.get("AI_CORE", 0.0) / total, "AI_CPU": by_type.get("AI_CPU", 0.0) / total,
-            "launch": launch / total}
+    """Where one steady-state iteration's device time goes (shares of summed task time), and the achieved
+    cube TFLOP/s over the step."""
+    last = profile.steps[-1].iteration_id
+    tasks = [t for t in profile.device_tasks if t.iteration_id == last]
+    total = sum(t.duration_us for t in tasks) or 1.0
+
+    def share(pred):
+        return sum(t.duration_us for t in tasks if pred(t)) / total
+
+    cube_flops = sum(t.cost.flops for t in tasks if t.unit == "aicore_cube")
+    cube_cycles = sum(t.cost.cycles for t in tasks if t.unit == "aicore_cube")
+    mac = sum(t.cost.cycles_by_pipe.get("mac", 0.0) for t in tasks if t.unit == "aicore_cube")
+    return {"AI_CORE": share(lambda t: t.task_type == "AI_CORE"), "AI_CPU": share(lambda t: t.task_type == "AI_CPU"),
+            "launch": sum(t.launch_us for t in tasks) / total, "cube": share(lambda t: t.unit == "aicore_cube"),
+            "TransData": share(lambda t: t.op_type == "TransData"),
+            "DropOutGenMask": share(lambda t: t.op_type == "DropOutGenMask"),
+            "mac_ratio": mac / cube_cycles if cube_cycles else 0.0,
+            "cube_tflops": cube_flops / profile.steps[-1].iteration_time_us / 1e6}
 
 
-def calibrate(hw="Ascend910A", grappler: bool = True, workloads=None, plan=FIT_PLAN) -> Report:
-    """Run the calibration (see the module docstring); ``workloads``: keys → builders (default WORKLOADS)."""
+def calibrate(hw="Ascend910A", grappler: bool = True, workloads=None, plan=FIT_PLAN,
+              apply_fit: bool = False) -> Report:
+    """Run the calibration (see the module docstring); ``workloads``: keys → builders (default WORKLOADS).
+    ``apply_fit``: predict with the fitted values instead of the preset's (for other plans than the one the
+    preset holds)."""
     from ascend_sim.sim import simulate
 
     spec = hw if isinstance(hw, hwlib.HardwareSpec) else hwlib.load(hw)
@@ -100,6 +120,11 @@ def calibrate(hw="Ascend910A", grappler: bool = True, workloads=None, plan=FIT_P
     fitted = fit(prepared, targets, spec, plan) if plan else ()
     timings["fit"] = time.perf_counter() - t0
     fitted_on = {f.spec.workload for f in fitted}
+    values = {f.spec.path: getattr(spec.overheads, f.spec.path.partition(".")[2]) for f in fitted}
+    if apply_fit:
+        spec = with_values(spec, {f.spec.path: f.value for f in fitted})
+        prepared = {k: Prepared(p.key, recost(p.program, spec), p.batch, p.iterations_per_loop)
+                    for k, p in prepared.items()}
     rows = []
     for key, p in prepared.items():
         profile = simulate(p.program, spec, 1, batch=p.batch, batch_source="given")
@@ -110,8 +135,7 @@ def calibrate(hw="Ascend910A", grappler: bool = True, workloads=None, plan=FIT_P
             timings[f"{key} grappler"] = time.perf_counter() - t0
         rows.append(Row(lookup(key), "fitted" if key in fitted_on else "held out", profile.step_time_us(), gr,
                         len(p.program.tasks), _breakdown(profile)))
-    values = {f.spec.path: getattr(spec.overheads, f.spec.path.partition(".")[2]) for f in fitted}
-    return Report(spec.name, tuple(rows), tuple(fitted), values, timings)
+    return Report(spec.name, tuple(rows), tuple(fitted), values, timings, apply_fit)
 
 
 __all__ = ["Fitted", "Prepared", "Report", "Row", "WORKLOADS", "calibrate"]

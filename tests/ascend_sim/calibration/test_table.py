@@ -6,7 +6,8 @@ from ascend_sim.calibration.fit import FIT_PLAN, Fitted
 from ascend_sim.calibration.run import Report, Row
 from ascend_sim.calibration.table import format_markdown, format_text
 
-BREAKDOWN = {"AI_CORE": 0.7, "AI_CPU": 0.3, "launch": 0.1}
+BREAKDOWN = {"AI_CORE": 0.7, "AI_CPU": 0.3, "launch": 0.1, "cube": 0.4, "TransData": 0.1, "DropOutGenMask": 0.25,
+             "mac_ratio": 0.8, "cube_tflops": 60.0}
 
 
 def _report(preset_launch=7.5):
@@ -36,6 +37,13 @@ def test_text_table_lists_fitted_rows_first_and_marks_a_stale_preset():
 
 def test_markdown_table_has_one_row_per_workload_and_per_fitted_constant():
     md = format_markdown(_report()).splitlines()
-    table = [line for line in md if line.startswith("| resnet50") or line.startswith("| bert")]
-    assert len(table) == 2
+    first = md[:md.index("")]
+    table = [line for line in first if line.startswith("| resnet50") or line.startswith("| bert")]
+    assert len(table) == 2 and first[0].startswith("| workload | role |")
     assert any(line.startswith("| `overheads.aicore_task_launch_us` | resnet50_v15 |") for line in md)
+
+
+def test_breakdown_table_formats_every_share():
+    md = format_markdown(_report())
+    assert "| resnet50_v15 | 70.0% | 30.0% | 10.0% | 40.0% | 10.0% | 25.0% | 0.80 | 60.0 |" in md
+    assert "cube TFLOP/s" in format_text(_report())
