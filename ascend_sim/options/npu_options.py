@@ -6,7 +6,7 @@ The class is a frozen dataclass generated from the key table (``ascend_sim.optio
 ``explicit`` (the keys the parameter_map contained; not compared). Constructing one coerces each value to its
 key's kind, checks its legal values (``values.check``) and the rules between options (``rules.RULES``), forces
 ``enable_small_channel`` to 1 for inference (``graph_run_mode`` 0) as the adapter does, and logs deprecated keys
-once.
+once (INFO).
 
 ``NpuOptions.from_parameter_map(pm)`` reads a protobuf map of AttrValue or a dict of Python values;
 ``NpuOptions.from_session_config(config)`` finds the ``NpuOptimizer`` entries of a ConfigProto (later entries
@@ -39,10 +39,10 @@ def _strict_from_env() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in values.TRUE_WORDS
 
 
-def _log_once(kind: str, key: str, message: str, *args) -> None:
+def _log_once(kind: str, key: str, level: int, message: str, *args) -> None:
     if (kind, key) not in _reported:
         _reported.add((kind, key))
-        logger.warning(message, *args)
+        logger.log(level, message, *args)
 
 
 class _NpuOptionsBase:
@@ -62,7 +62,8 @@ class _NpuOptionsBase:
         rules.apply(self, self.present_keys)
         for spec in KEYS:
             if spec.deprecated and spec.key in self.explicit:
-                _log_once("deprecated", spec.key, "NpuOptimizer option %r is deprecated upstream (%s)",
+                # INFO, not WARNING: NPUEstimator writes enable_data_pre_proc whatever the script does
+                _log_once("deprecated", spec.key, logging.INFO, "NpuOptimizer option %r is deprecated upstream (%s)",
                           spec.key, spec.deprecated)
 
     @property
@@ -124,8 +125,8 @@ class _NpuOptionsBase:
                 fields[key] = value
         explicit = set(fields)
         for key in sorted(unknown):
-            _log_once("unknown", key, "NpuOptimizer option %r is not known to the adapter; ignored as upstream",
-                      key)
+            _log_once("unknown", key, logging.WARNING,
+                      "NpuOptimizer option %r is not known to the adapter; ignored as upstream", key)
         environ = os.environ if environ is None else environ
         if not fields.get("aoe_mode") and environ.get(AOE_MODE_ENV):
             if environ[AOE_MODE_ENV] not in AOE_MODES:

@@ -1,4 +1,6 @@
 """NpuOptions: defaults, parameter_map parsing (proto map, AttrValue dict, plain dict), upstream validation."""
+import logging
+
 import pytest
 from tensorflow.core.framework import attr_value_pb2
 from tensorflow.core.protobuf import config_pb2
@@ -213,6 +215,7 @@ def test_aoe_mode_from_the_environment(tmp_path):
 
 def test_unknown_and_deprecated_keys_are_logged_once(caplog, monkeypatch):
     monkeypatch.setattr(npu_options, "_reported", set())    # other tests may have logged them already
+    caplog.set_level(logging.INFO, logger="ascend_sim.options")
     for _ in range(2):
         NpuOptions.from_parameter_map({"a_key_nobody_knows": True, "op_debug_level": 1})
     assert caplog.text.count("a_key_nobody_knows") == 1
