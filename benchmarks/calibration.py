@@ -22,10 +22,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import warnings  # noqa: E402
+
 import tensorflow.compat.v1 as tf  # noqa: E402
 
-tf.disable_v2_behavior()
 tf.get_logger().setLevel("ERROR")
+tf.disable_v2_behavior()
+warnings.filterwarnings("ignore", module="ascend_sim.calibration")     # tf.layers deprecation notes
 
 from ascend_sim.calibration import run, table  # noqa: E402
 from ascend_sim.calibration.fit import PLANS  # noqa: E402
