@@ -14,6 +14,9 @@ Processes and threads written:
   ``Step Trace(Model ID:1)`` thread (iterations, FP_BP, iteration refresh, reduces, GetNext, data-aug flows).
 - "Overlap Analysis" (layer 19): threads Computing, Communication, Communication(Not Overlapped) and Free,
   the merged busy intervals of the compute units, of HCCL, of HCCL outside compute, and the gaps.
+- "Units" (layer 20, the emulator's): one thread per execution unit (AI Core cube / vector, AI CPU, HCCL,
+  DMA), the same tasks as on the streams with short args: streams mix units (AI Core and AI CPU kernels
+  share stream 0), this view separates them.
 
 step_trace_*.json holds the step trace alone, in msprof's "Step Trace" process, thread "Model ID:1".
 """
@@ -25,6 +28,11 @@ PID = 1
 LAYER_HARDWARE = 14
 LAYER_OVERLAP = 19
 LAYER_STEP_TRACE = 14
+LAYER_UNITS = 20
+UNITS = "Units"
+# unit → thread name, in display order; other units follow under their own name
+UNIT_THREADS = {"aicore_cube": "AI Core (cube)", "aicore_vector": "AI Core (vector)", "aicpu": "AI CPU",
+                "hccl": "HCCL", "dma": "DMA"}
 HARDWARE = "Ascend Hardware"
 OVERLAP = "Overlap Analysis"
 STEP_TRACE = "Step Trace"
@@ -177,8 +185,25 @@ def overlap_intervals(profile) -> dict:
             "Free": _subtract(window, busy)}
 
 
+def _unit_events(tasks, device_id: int) -> list:
+    pid = format_pid(LAYER_UNITS, device_id)
+    units = sorted({t.unit for t in tasks}, key=lambda u: (list(UNIT_THREADS).index(u) if u in UNIT_THREADS
+                                                           else len(UNIT_THREADS), u))
+    if not units:
+        return []
+    events = _process(pid, UNITS, LAYER_UNITS, device_id)
+    tids = {}
+    for tid, unit in enumerate(units):
+        tids[unit] = tid
+        events += _thread(pid, tid, UNIT_THREADS.get(unit, unit), tid)
+    events += [_x(t.name, pid, tids[t.unit], t.start_us, t.duration_us,
+                  {"OP Type": t.op_type, "Stream Id": t.stream_id, "Iteration ID": view.msprof_iteration(t.iteration_id)})
+               for t in tasks]
+    return events
+
+
 def timeline_events(profile, device_id: int = 0) -> list:
-    """msprof_*.json: Ascend Hardware (streams + step trace) and Overlap Analysis."""
+    """msprof_*.json: Ascend Hardware (streams + step trace), Units and Overlap Analysis."""
     hw_pid = format_pid(LAYER_HARDWARE, device_id)
     events = _process(hw_pid, HARDWARE, LAYER_HARDWARE, device_id)
     tasks = view.device_tasks(profile)
@@ -188,6 +213,7 @@ def timeline_events(profile, device_id: int = 0) -> list:
     cache: dict = {}
     events += [_x(t.name, hw_pid, t.stream_id, t.start_us, t.duration_us, task_args(t, cache)) for t in tasks]
     events += _step_events(profile, hw_pid, STEP_TRACE_TID)
+    events += _unit_events(tasks, device_id)
     ov_pid = format_pid(LAYER_OVERLAP, device_id)
     events += _process(ov_pid, OVERLAP, LAYER_OVERLAP, device_id)
     for tid, (name, intervals) in enumerate(overlap_intervals(profile).items()):

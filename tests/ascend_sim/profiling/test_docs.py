@@ -22,5 +22,6 @@ def test_rules_formats_files_and_processes_are_documented():
         assert f"`{fmt}`" in DOC
     for pattern in layout.UPSTREAM_FILES.values():
         assert pattern in DOC
-    for name in (trace.HARDWARE, trace.OVERLAP, *trace.OVERLAP_THREADS, layout.RECORDS, layout.SUMMARY, layout.HTML):
+    for name in (trace.HARDWARE, trace.OVERLAP, trace.UNITS, *trace.OVERLAP_THREADS, *trace.UNIT_THREADS.values(),
+                 layout.RECORDS, layout.SUMMARY, layout.HTML):
         assert name in DOC

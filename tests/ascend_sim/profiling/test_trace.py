@@ -40,12 +40,24 @@ def test_timeline_schema_and_processes(prof):
     events = trace.timeline_events(prof, device_id=5)
     _check_schema(events)
     names = {e["args"]["name"]: e["pid"] for e in events if e["name"] == "process_name"}
-    assert names == {"Ascend Hardware": (1 << 10) | (14 << 5) | 5, "Overlap Analysis": (1 << 10) | (19 << 5) | 5}
+    assert names == {"Ascend Hardware": (1 << 10) | (14 << 5) | 5, "Overlap Analysis": (1 << 10) | (19 << 5) | 5,
+                     "Units": (1 << 10) | (20 << 5) | 5}
     hw = names["Ascend Hardware"]
     threads = {e["args"]["name"] for e in events if e["name"] == "thread_name" and e["pid"] == hw}
     assert threads == {"Stream 0", "Stream 2", "Step Trace(Model ID:1)"}
     labels = [e["args"]["labels"] for e in events if e["name"] == "process_labels"]
-    assert labels == ["NPU 5", "NPU 5"]
+    assert labels == ["NPU 5"] * 3
+
+
+def test_units_process_separates_what_streams_mix(prof):
+    events = trace.timeline_events(prof)
+    pid = trace.format_pid(trace.LAYER_UNITS, 0)
+    threads = {e["tid"]: e["args"]["name"] for e in events if e["name"] == "thread_name" and e["pid"] == pid}
+    assert list(threads.values()) == ["AI Core (cube)", "AI CPU"]              # display order, units present
+    x = [e for e in events if e["ph"] == "X" and e["pid"] == pid]
+    assert len(x) == len(prof.device_tasks)
+    for e in x:
+        assert threads[e["tid"]] == trace.UNIT_THREADS["aicpu" if e["args"]["OP Type"] == "GetNext" else "aicore_cube"]
 
 
 def test_task_events_carry_the_records(prof):
