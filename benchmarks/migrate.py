@@ -8,7 +8,7 @@ per folder (seeded). Each -j setting runs the whole CLI in this process (``cli.m
 write the output tree and the reports) ``--repeat`` times into fresh folders; the table gives the median.
 Process start-up (``convert_tf2npu --help``: Python, TensorFlow through npu_bridge) is timed separately.
 
-    .venv/bin/python benchmarks/migrate.py [--models 250] [--jobs 1 2] [--repeat 3]
+    .venv/bin/python benchmarks/migrate.py [--models 200] [--jobs 1 2] [--repeat 3]
 """
 import argparse
 import contextlib
@@ -168,7 +168,7 @@ def run_once(tree: pathlib.Path, work: pathlib.Path, jobs: int) -> tuple[float, 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=250, help="model folders (10 files each)")
+    parser.add_argument("--models", type=int, default=200, help="model folders (10 files each)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3)
     ns = parser.parse_args()
@@ -185,7 +185,6 @@ def main():
         print(f"{'jobs':>4} {'median s':>9} {'files/s':>8} {'py files/s':>10} {'MB/s':>6} {'vs -j1':>7} "
               f"{'cpu s':>6} {'files/cpu s':>11}")
         base = None
-        run_once(tmp / "project", tmp / "warm", ns.jobs[0])
         for jobs in ns.jobs:
             runs = [run_once(tmp / "project", tmp / f"run{jobs}_{r}", jobs) for r in range(ns.repeat)]
             t = statistics.median(r[0] for r in runs)

@@ -12,7 +12,8 @@ from npu_bridge.convert_tf2npu.edits import _warn
 
 def dropout(rule, ctx, original, updated):
     """``dropout(x, rate=r)`` → ``<callee>(x, keep_prob=1 - (r))`` (parentheses only where precedence needs
-    them); ``keep_prob`` passes as is; the ``keep`` parameters pass through by keyword."""
+    them); ``keep_prob`` passes as is; the ``keep`` parameters pass through by keyword; a call with one of the
+    ``skip_when`` parameters is left alone with a WARNING saying why."""
     a = rule.args
     bound = rule.bind(updated)
     x = bound.get("x")
@@ -28,6 +29,9 @@ def dropout(rule, ctx, original, updated):
         prob = "1 - " + (cu.code(value) if cu.atom(value) else f"({cu.code(value)})")
     else:
         return _warn(ctx, rule, original, updated, "neither keep_prob nor rate given: not rewritten")
+    for name, why in a.get("skip_when", {}).items():
+        if name in bound:
+            return _warn(ctx, rule, original, updated, f"{name} given: not rewritten ({why})")
     known = {"x", "keep_prob", "rate", *a["keep"]}
     unknown = [name for name in bound if name not in known]
     if unknown:

@@ -108,9 +108,13 @@ def test_rate_expression_parenthesised_only_when_needed():
         assert eval(keep, env) == pytest.approx(1 - eval(rate, env))
 
 
-def test_dropout_noise_shape_passes_through():
-    out = _migrate("import tensorflow as tf\ny = tf.nn.dropout(x, keep_prob=0.9, noise_shape=[1, 4], name='d')\n").output
-    assert "npu_ops.dropout(x, keep_prob=0.9, noise_shape=[1, 4], name='d')" in out
+def test_dropout_with_noise_shape_left_alone_with_a_warning():
+    result = _migrate("import tensorflow as tf\ny = tf.nn.dropout(x, keep_prob=0.9, noise_shape=[1, 4], name='d')\n")
+    assert "y = tf.nn.dropout(x, keep_prob=0.9, noise_shape=[1, 4], name='d')" in result.output
+    warned = [f for f in result.findings if f.rule_id == "nn_dropout"]
+    assert [(f.severity, f.line) for f in warned] == [("WARNING", 3)] and "noise_shape" in warned[0].message
+    out = _migrate("import tensorflow as tf\ny = tf.nn.dropout(x, keep_prob=0.9, name='d', seed=1)\n").output
+    assert "npu_ops.dropout(x, keep_prob=0.9, seed=1, name='d')" in out
 
 
 def test_gelu_method_uses_its_input_not_self():
