@@ -10,6 +10,7 @@ import tensorflow.compat.v1 as tf
 from tensorflow.python.ops import summary_ops_v2
 from tensorflow_estimator.python.estimator import estimator as estimator_lib
 
+from npu_bridge._runtime.summaries import EmulatedStepSummaryHook
 from npu_bridge.estimator.npu import npu_estimator
 from npu_bridge.estimator.npu.npu_common import NPUBasics
 from npu_bridge.estimator.npu.npu_config import (
@@ -287,7 +288,7 @@ def test_train_hooks_in_upstream_order(tmp_path, monkeypatch):
     spec = _call_model_fn(estimator, ModeKeys.TRAIN)
     kinds = [type(h) for h in spec.training_hooks]
     assert kinds == [NPUBroadcastGlobalVariablesHook, NPUCheckpointSaverHook, NPULogOutfeedSessionHook,
-                     SetIterationsVarHook]
+                     SetIterationsVarHook, EmulatedStepSummaryHook]     # the last one is ours (docs/runtime.md)
     saver_hook = spec.training_hooks[1]
     assert isinstance(saver_hook._saver, NPUSaver) and saver_hook._saver._max_to_keep == 3
     assert spec.train_op.name == "IterationOp" and spec.train_op.type == "NoOp"
@@ -323,7 +324,8 @@ def test_plain_estimator_spec_gets_no_outfeed_hooks(tmp_path):
     with tf.Graph().as_default():
         tf.train.get_or_create_global_step()
         spec = estimator._model_fn({"x": tf.zeros([2, 2])}, None, ModeKeys.TRAIN, {"p": 1})
-    assert [type(h) for h in spec.training_hooks] == [NPUCheckpointSaverHook]
+    assert [type(h) for h in spec.training_hooks] == [NPUCheckpointSaverHook, EmulatedStepSummaryHook]
+    assert spec.training_hooks[1]._output_dir == str(tmp_path / "m")
 
 
 def test_model_fn_receives_only_the_arguments_it_accepts(tmp_path):
