@@ -128,6 +128,13 @@ class DeviceSession:
         self.ledger.record(entry, time.perf_counter() - start)
         return results
 
+    def run_once(self, entry, fn, args, kwargs):
+        """``fn(*args, **kwargs)`` accounted as one run of ``entry`` (iterations == 1: the common path)."""
+        start = time.perf_counter()
+        results = fn(*args, **kwargs)
+        self.ledger.record(entry, time.perf_counter() - start)
+        return results
+
     # ---- end -----------------------------------------------------------------------------------------
     def close(self) -> None:
         """Log the session's totals and close its profiling sink (idempotent)."""

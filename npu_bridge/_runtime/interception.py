@@ -26,6 +26,7 @@ _BASE = tf_session.BaseSession
 _MARKER = "_ascend_device_runtime"
 _ORIGINALS: dict = {}
 _STATE = device_session.STATE_ATTR
+_NO_KWARGS: dict = {}
 
 
 def is_installed() -> bool:
@@ -49,6 +50,9 @@ def _do_run(self, handle, target_list, fetch_list, feed_dict, options, run_metad
     key = signature_of(target_list, fetch_list, feed_dict)
     entry = state.compiled(self._graph, key, lambda: (
         target_list, fetch_list, [(ref.deref(), getattr(v, "shape", None)) for ref, v in feed_dict.items()]))
+    if entry.iterations == 1:
+        return state.run_once(entry, original, (self, None, target_list, fetch_list, feed_dict, options,
+                                                run_metadata), _NO_KWARGS)
     return state.run(
         entry,
         lambda: original(self, None, target_list, fetch_list, feed_dict, options, run_metadata),
@@ -95,17 +99,26 @@ class DeviceCallable:
                        for n in callable_options.feed]
         self._key_head = (tuple(map(id, self._targets)), tuple(map(id, self._fetches)))
         self._feed_ids = tuple(map(id, self._feeds))
+        self._entries = {}          # feed shapes -> Compiled (the session's cache, without building the key)
 
     def __call__(self, *args, **kwargs):
-        shapes = tuple(getattr(a, "shape", None) for a in args)
-        key = self._key_head + (tuple(zip(self._feed_ids, shapes)),)
-        entry = self._state.compiled(self._graph, key, lambda: (self._targets, self._fetches,
-                                                                list(zip(self._feeds, shapes))))
+        try:
+            shapes = tuple([a.shape for a in args])
+        except AttributeError:
+            shapes = tuple([getattr(a, "shape", None) for a in args])
+        entry = self._entries.get(shapes)
+        if entry is None:
+            key = self._key_head + (tuple(zip(self._feed_ids, shapes)),)
+            entry = self._state.compiled(self._graph, key, lambda: (self._targets, self._fetches,
+                                                                    list(zip(self._feeds, shapes))))
+            self._entries[shapes] = entry
+        if entry.iterations == 1:
+            return self._state.run_once(entry, self._wrapped, args, kwargs)
         run_original = _ORIGINALS["_do_run"]
         return self._state.run(
             entry, lambda: self._wrapped(*args, **kwargs),
             lambda: run_original(self._session, None, list(entry.loop_ops), [], {}, None, None),
-            fed_names=[t.name for t in self._feeds] if entry.iterations > 1 else ())
+            fed_names=[t.name for t in self._feeds])
 
     def __getattr__(self, name):
         return getattr(self._wrapped, name)
