@@ -16,17 +16,21 @@ import libcst as cst
 from npu_bridge.convert_tf2npu import cstutil as cu
 from npu_bridge.convert_tf2npu import edits, positions, scaffold, typed
 from npu_bridge.convert_tf2npu.findings import FAILED, REWRITTEN, WARNED, Finding
-from npu_bridge.convert_tf2npu.names import api_root, canonicalize, cst_dotted, cst_module_name, imports_of_cst, is_api
-from npu_bridge.convert_tf2npu.receivers import FOREIGN, Bindings, local_classes
+from npu_bridge.convert_tf2npu.names import (MODULE_PREFIXES, NPU_STAR_MODULE, api_root, canonicalize, cst_dotted,
+                                             cst_module_name, imports_of_cst, is_api)
+from npu_bridge.convert_tf2npu.receivers import Bindings, local_classes
 from npu_bridge.convert_tf2npu.rules import RECEIVERS, RULES
 from npu_bridge.convert_tf2npu.spec import RuleIndex
 
 CALL_KINDS = {**edits.CALL_KINDS, **typed.CALL_KINDS}
 DEFAULT_INDEX = RuleIndex(RULES)
-# A file none of whose text matches this has nothing for any rule (no TF / Horovod / Keras import, no bare-name
-# rule target): it is only checked for syntax.
-_TRIGGER = re.compile("|".join(["tensorflow", "horovod", "keras", "npu_bridge"] + sorted(
-    {t.rsplit(".", 1)[-1] for r in RULES if r.args.get("bare_name") for t in r.targets})))
+# A file none of whose text matches this has nothing for any rule (it imports none of the modules that
+# names.MODULE_PREFIXES maps to the API, nor npu_bridge, and calls no bare-name rule target): it is only
+# checked for syntax.
+_TRIGGER = re.compile("|".join(sorted(
+    {prefix.split(".", 1)[0] for prefix, _ in MODULE_PREFIXES} | {NPU_STAR_MODULE.split(".", 1)[0]}
+    | {t.rsplit(".", 1)[-1] for r in RULES if r.args.get("bare_name") for t in r.targets
+       if "." not in t or t.startswith("*.")})))
 SNIPPET = 160
 
 
@@ -304,7 +308,7 @@ class _Transformer(cst.CSTTransformer):
                                        f"{rule.receiver.replace('_', ' ')}: not rewritten ({rule.message} "
                                        f"by hand if it is one)")
                     ctx.findings[-1].anchor = None
-                # FOREIGN or another kind: not TensorFlow's method, nothing to say
+                # receivers.FOREIGN or another kind: not TensorFlow's method, nothing to say
         return found
 
     # ---- the module

@@ -1,5 +1,4 @@
 """Planning a run, choosing the entry script, decoding files with their own encoding, per-file statuses."""
-import pathlib
 
 import pytest
 
