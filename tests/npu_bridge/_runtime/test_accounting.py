@@ -143,3 +143,11 @@ def test_window_stats_cover_the_steps_after_a_snapshot():
     window = ledger.window_stats(mark)
     assert window["steps"] == 2
     assert window["step_time_ms"] == pytest.approx(slow.loop_us / 2 / 1e3)
+
+
+def test_a_long_run_of_one_signature_is_one_segment():
+    compiled = _compiled(n=2)
+    ledger = Ledger("Ascend910A", log_every=0, trace_iterations=2)
+    for _ in range(20000):
+        ledger.record(compiled, host_s=0.0)
+    assert ledger.steps == 40000 and len(ledger._segments) == 1
