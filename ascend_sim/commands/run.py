@@ -122,7 +122,8 @@ def print_summaries(top: int, out=None) -> int:
         if profile is None or not profile.steps:
             print(f"\n== device session {i}: no training step ran (profile directory {sink.path}) ==", file=out)
             continue
-        sink.flush()
+        if not sink.closed:
+            sink.flush()                 # the files on disk hold what the summary shows
         print(f"\n== device session {i}: {len(profile.steps)} training steps, profile in {sink.path} ==", file=out)
         print(format_summary(profile, top=top), file=out)
         shown += 1
