@@ -38,7 +38,7 @@ def _mark(tf, op_type: str, body, inputs: list, attrs: dict | None = None, grad=
                     _GRADS[key] = grad
                 overrides = {"IdentityN": key}
             with graph.gradient_override_map(overrides):
-                marked = tf.identity_n(outputs + list(inputs), name=scope.rstrip("/").split("/")[-1])
+                marked = tf.identity_n(outputs + list(inputs), name=scope)     # named like the op, as npu_bridge does
         head = marked[0].op
         head._set_attr("_ascend_op_type", attr_value_pb2.AttrValue(s=op_type.encode()))  # noqa: SLF001
         head._set_attr("_ascend_attrs", attr_value_pb2.AttrValue(  # noqa: SLF001
