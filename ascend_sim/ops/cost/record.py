@@ -24,8 +24,9 @@ class Cost:
     and ``bound`` names that pipe. ``serial_cycles``: cycles no overlap hides, before the steady state and
     after it (a cube kernel's pipeline fill and drain: its first operand tiles arrive before the first MMAD,
     its last output tile leaves after the last one); ``cycles`` = the largest pipe + ``serial_cycles``, so
-    a pipe's busy ratio (msprof's ``mac_ratio``, ...) stays below 1 when there is a fill. ``flops`` counts useful work (padding excluded; vector ops count one op per
-    element per instruction); ``bytes_hbm`` is everything read from and written to HBM by all cores.
+    a pipe's busy ratio (msprof's ``mac_ratio``, ...) stays below 1 when there is a fill. ``flops`` counts
+    useful work (padding excluded; vector ops count one op per element per instruction); ``bytes_hbm`` is
+    everything read from and written to HBM by all cores.
 
     ``offcore_us``: time the task spends on a unit that is not an AI Core (an AI CPU kernel, an HCCL
     collective, a DMA copy), in microseconds; the AI Core pipes are idle then. Neither part includes the

@@ -60,3 +60,13 @@ def test_one_part_is_the_part_and_no_parts_is_an_error():
     assert only.cycles_by_pipe == registry.cost("Conv2D", CONV, HW).cycles_by_pipe
     with pytest.raises(ValueError, match="at least one part"):
         fuse([], HW)
+
+
+def test_fused_parts_keep_their_fill_and_drain():
+    from ascend_sim.ops.cost import Cost
+
+    a = Cost.of(flops=10, bytes_hbm=0, block_dim=1, mac=100, serial_cycles=30)
+    b = Cost.of(flops=0, bytes_hbm=0, block_dim=1, vec=50, serial_cycles=5)
+    node = OpInstance("Relu", (T((4, 4), "float16"),), ())
+    fused = fuse([(node, a, True), (node, b, False)], HW)
+    assert fused.serial_cycles == 35 and fused.cycles == 100 + 35

@@ -117,3 +117,27 @@ def test_a_write_bound_matmul_is_slower_with_fp32_output():
     half = cost.matmul_cost(200704, 64, 256, HW)
     full = cost.matmul_cost(200704, 64, 256, HW, out_dtype="float32")
     assert half.bound == "mte3" and full.cycles > 1.5 * half.cycles and full.bytes_hbm > half.bytes_hbm
+
+
+def test_fill_and_drain_are_the_first_tile_in_and_the_last_tile_out():
+    from ascend_sim.ops.cost.cube import fill_drain_cycles
+
+    m, k, n = 4096, 4096, 4096
+    c, t = cost.matmul_cost(m, k, n, HW), cost.tile_matmul(m, k, n, HW)
+    tm, tk, tn = t.l0_tile
+    frac, acc = 16 * 16 * 2, 16 * 16 * 4                  # one fp16 / fp32 fractal, bytes
+    split_k = t.blocks[3] > 1                              # split-K: partial sums leave in fp32, uncast
+    expected = fill_drain_cycles(tm * tk * frac, tk * tn * frac, tm * tn * acc, tm * tn * (acc if split_k else frac),
+                                 tm * tn * 256, "float32", "float32" if split_k else "float16", HW)
+    rates = HW.core.rates
+    first_in = (tm * tk + tk * tn) * frac / rates.ddr_bytes_per_cycle
+    last_out = tm * tn * frac / rates.ub_to_ddr_bytes_per_cycle
+    assert c.serial_cycles == pytest.approx(expected) and expected > first_in + last_out
+    assert c.cycles == pytest.approx(max(c.cycles_by_pipe.values()) + c.serial_cycles)
+    assert 0.95 < c.cycles_by_pipe["mac"] / c.cycles < 1.0          # a large matmul: the cube nearly always busy
+
+
+def test_a_small_matmul_is_mostly_fill_and_drain():
+    c = cost.matmul_cost(32, 32, 32, HW)
+    assert c.serial_cycles > 10 * c.cycles_by_pipe["mac"]
+    assert c.cycles_by_pipe["mac"] / c.cycles < 0.05

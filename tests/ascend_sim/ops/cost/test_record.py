@@ -28,3 +28,12 @@ def test_fallback_fields_default_off_and_travel_with_replace():
     c = cost.Cost.of(flops=0, bytes_hbm=0, block_dim=1)
     flagged = dataclasses.replace(c, fallback=True, fallback_reason="unregistered op type 'X'")
     assert flagged.fallback and flagged != c and "X" in flagged.fallback_reason
+
+
+def test_serial_cycles_add_to_the_busiest_pipe_without_changing_the_bound():
+    c = cost.Cost.of(flops=1, bytes_hbm=1, block_dim=1, mac=100, mte2=40, serial_cycles=25)
+    assert c.cycles == 125 and c.bound == "mac" and c.duration_us(HW) == HW.cycles_to_us(125)
+    assert c.cycles_by_pipe["mac"] / c.cycles == pytest.approx(0.8)
+    assert cost.Cost.of(flops=0, bytes_hbm=0, block_dim=1).serial_cycles == 0
+    with pytest.raises(cost.CostError, match="serial_cycles must be >= 0"):
+        cost.Cost.of(flops=0, bytes_hbm=0, block_dim=1, serial_cycles=-1)
