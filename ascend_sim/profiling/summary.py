@@ -17,6 +17,7 @@ from ascend_sim.sim.stats import AICORE_TASK_TYPE
 LAYOUT_TYPES = ("TransData", "TransDataRNN", "Cast")      # format conversions and precision casts
 AICPU_TASK_TYPE = "AI_CPU"
 BYTES_PER_GIB = 1 << 30
+BYTES_PER_MIB = 1 << 20
 PERCENT = 100.0
 NAME_WIDTH = 60          # longer op names are shortened in the per-op table
 ELLIPSIS = "…"
@@ -24,6 +25,13 @@ ELLIPSIS = "…"
 
 def _us(value: float) -> str:
     return f"{value:,.1f}"
+
+
+def _size(nbytes: int) -> str:
+    """GiB from 1 GiB up, MiB below (a small model's plan would read 0.00 GiB)."""
+    if nbytes >= BYTES_PER_GIB:
+        return f"{nbytes / BYTES_PER_GIB:,.2f} GiB"
+    return f"{nbytes / BYTES_PER_MIB:,.2f} MiB"
 
 
 def _pct(fraction: float) -> str:
@@ -115,7 +123,7 @@ def _device_lines(profile) -> list[str]:
              f"dispatch overhead {_us(launch)} µs ({_pct(launch / total if total else 0.0)} of device task time)",
              f"device tasks      {len(device)} ({', '.join(f'{k} {_us(v)} µs' for k, v in per_type.items())})"]
     if profile.memory_peak_bytes:
-        lines.append(f"peak memory       {profile.memory_peak_bytes / BYTES_PER_GIB:,.2f} GiB")
+        lines.append(f"peak memory       {_size(profile.memory_peak_bytes)}")
         roofs = hwinfo.roofs_for(profile)
         if roofs is not None:
             lines.append(f"  of HBM          {_pct(profile.memory_peak_bytes / roofs.hbm_capacity_bytes)} of "

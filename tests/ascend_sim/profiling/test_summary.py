@@ -48,6 +48,8 @@ def test_memory_against_the_presets_hbm():
     text = profiling.format_summary(prof)
     assert _line(text, "  of HBM") == (f"  of HBM          25.0 % of {HW.chip.hbm_bytes / 2**30:,.2f} GiB "
                                        f"({HW.name})")
+    small = dataclasses.replace(prof, memory_peak_bytes=862208)
+    assert _line(profiling.format_summary(small), "peak memory") == "peak memory       0.82 MiB"
     custom = dataclasses.replace(prof, hw_name="/nowhere/custom.toml")
     assert "of HBM" not in profiling.format_summary(custom)
 
