@@ -78,7 +78,7 @@ def _check(ns, stamp):
     if src.is_dir():
         if not ns.inplace and not ns.diff and _inside(out_root, src):
             return None, f"-o {out_root}: the output must not be inside the input folder {src}"
-        if not ns.diff and _inside(report_root / f"report_npu_{stamp}", src):
+        if not ns.diff and not ns.inplace and _inside(report_root / f"report_npu_{stamp}", src):
             return None, f"-r {report_root}: the reports must not be inside the input folder {src}"
     return (src, out_root, report_root), ""
 

@@ -198,10 +198,12 @@ def test_inplace_with_backups(project, tmp_path):
     assert (project / "train.py").stat().st_mode & 0o777 == 0o755
     assert (project / "setup.py").read_bytes() == untouched and not (project / "setup.py.bak").exists()
     assert (project / "legacy.py").read_bytes() == (DATA / "py2" / "train_py2.py").read_bytes()
-    # a second run changes nothing more (idempotent), so writes no new backups
+    # a second run changes nothing more (idempotent), so writes no new backups; in place, the reports may
+    # go inside the project (the default -r . from within it)
     (project / "train.py.bak").unlink()
-    _run("-i", project, "--inplace", "-r", tmp_path / "rep2", cwd=tmp_path)
+    assert _run("-i", ".", "--inplace", cwd=project) == cli.ISSUES
     assert not (project / "train.py.bak").exists()
+    _only(project, "report_npu_*")
 
 
 def test_json_output(project, tmp_path, capsys):
