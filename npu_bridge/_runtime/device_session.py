@@ -80,6 +80,7 @@ class DeviceSession:
         self._cache: dict = {}
         self._lock = threading.Lock()
         self._warned_limit = False
+        self._background_cache: dict = {}
         _LIVE.add(self)
 
     # ---- compile -------------------------------------------------------------------------------------
@@ -89,6 +90,8 @@ class DeviceSession:
         entry = self._cache.get(key)
         if entry is not None:
             return entry
+        if threading.current_thread().daemon:
+            return self._background(key, describe)
         with self._lock:
             entry = self._cache.get(key)
             if entry is None and len(self._cache) >= MAX_SIGNATURES:
@@ -103,16 +106,28 @@ class DeviceSession:
                 logger.debug("compiled %s in %.3f s: %s", ", ".join(entry.names), entry.compile_s, entry.kind)
         return entry
 
+    def _background(self, key, describe):
+        """Runs from daemon threads (queue runners feeding the input pipeline, their close ops, outfeed
+        readers) are not compiled: they are not training steps, and a compile still running when the
+        interpreter exits would be cut off inside TensorFlow (an abort)."""
+        entry = self._background_cache.get(key)
+        if entry is None:
+            entry = self._background_cache[key] = self._uncosted(describe, "run from a daemon thread")
+        return entry
+
     def _over_limit(self, key, describe):
         if not self._warned_limit:
             self._warned_limit = True
             logger.warning("emulated device: this session has compiled %d run signatures (a script that builds "
                            "new ops every step?); further new signatures run without emulated time",
                            MAX_SIGNATURES)
+        return self._uncosted(describe, "signature limit")
+
+    def _uncosted(self, describe, why: str):
         targets, fetches, _ = describe()
         loop_ops = iteration_ops(targets, fetches) if self.options.iterations_per_loop > 1 else ()
         return Compiled(kind=OTHER, iterations=self.options.iterations_per_loop if loop_ops else 1,
-                        loop_ops=loop_ops, names=(), error="signature limit")
+                        loop_ops=loop_ops, names=(), error=why)
 
     # ---- run -----------------------------------------------------------------------------------------
     def run(self, entry, execute, loop_once, fed_names=()):

@@ -171,3 +171,20 @@ def test_new_signatures_past_the_limit_run_uncosted(monkeypatch, caplog):
             assert len(state._cache) == 2 and sess.run(v) == 2.0
             assert state.ledger.uncosted_runs >= 2
     assert sum("run signatures" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_runs_from_daemon_threads_are_not_compiled():
+    import threading
+
+    with tf.Graph().as_default():
+        m = _model(dataset=False)
+        with tf.Session() as sess:
+            sess.run(m["init"])
+            state = device_session.state_of(sess)
+            compiles = state.compiles
+            x, y = m["data"]
+            worker = threading.Thread(target=lambda: sess.run(m["train"], {m["x"]: x, m["y"]: y}), daemon=True)
+            worker.start()
+            worker.join()
+            assert state.compiles == compiles and state.ledger.steps == 0
+            assert state.ledger.uncosted_runs == 1 and int(sess.run(m["step"])) == 1   # it did run
