@@ -1,7 +1,8 @@
 """A TF 1.15 Estimator training script as convert_tf2npu leaves it for Ascend.
 
 What the migration made of it (the lines marked ``# NPU``): the star import, NPURunConfig with
-mixed precision, NPUEstimator, npu_unary_ops.gelu and npu_ops.dropout, and loss scaling.
+mixed precision and 10 iterations per device loop, NPUEstimator, npu_unary_ops.gelu and npu_ops.dropout,
+and loss scaling.
 It trains a small classifier on data it generates itself, so it needs no download.
 Run it directly (``python examples/train_npu_estimator.py --model_dir /tmp/m``) or via ``make demo``.
 """
@@ -75,7 +76,7 @@ def main():
     run_config = NPURunConfig(  # NPU
         model_dir=args.model_dir,
         save_checkpoints_steps=100,
-        iterations_per_loop=1,
+        iterations_per_loop=10,  # NPU: 10 training steps per Session.run on the device
         precision_mode="allow_mix_precision",
         enable_data_pre_proc=True,
     )
