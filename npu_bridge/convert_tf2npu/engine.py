@@ -32,6 +32,12 @@ _TRIGGER = re.compile("|".join(sorted(
     | {t.rsplit(".", 1)[-1] for r in RULES if r.args.get("bare_name") for t in r.targets
        if "." not in t or t.startswith("*.")})))
 SNIPPET = 160
+# Nodes no rule looks inside: skipping them saves LibCST rebuilding about half the tree.
+_LEAVES = (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Comment, cst.EmptyLine,
+           cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline, cst.Comma,
+           cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket,
+           cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.BaseBinaryOp, cst.BaseBooleanOp,
+           cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp, cst.Import, cst.ImportFrom, cst.Annotation, cst.AsName)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -263,8 +269,11 @@ class _Transformer(cst.CSTTransformer):
         finally:
             ctx.call_stack.pop()
 
-    # compound statements: findings in their header (with tf.Session(...) as s:) are located at the statement
+    # compound statements: findings in their header (with tf.Session(...) as s:) are located at the statement;
+    # nodes that can hold no call (names, literals, operators, whitespace, imports) are not descended into
     def on_visit(self, node):
+        if isinstance(node, _LEAVES):
+            return False
         if isinstance(node, cst.BaseCompoundStatement):
             self.stmt_marks.append(len(self.ctx.findings))
         return super().on_visit(node)
