@@ -1,4 +1,4 @@
-"""The console entry points exist and report unavailable subcommands with a distinct exit status."""
+"""The ``ascend-sim`` command line: dispatch, usage and bad-input handling shared by the subcommands."""
 import subprocess
 import sys
 
@@ -9,7 +9,9 @@ from ascend_sim import cli
 
 def test_no_command_prints_help_and_exits_2(capsys):
     assert cli.main([]) == 2
-    assert "run" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for command in ("run", "analyze", "report", "hw"):
+        assert f"    {command} " in out, out
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -41,11 +43,6 @@ def test_parse_feed_shapes():
 def test_version_flag():
     out = subprocess.run([sys.executable, "-m", "ascend_sim.cli", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("ascend-sim ")
-
-
-def test_convert_tf2npu_module_entry_point():
-    out = subprocess.run([sys.executable, "-m", "npu_bridge.convert_tf2npu"], capture_output=True, text=True)
-    assert out.returncode == 3 and "not yet available" in out.stderr
 
 
 def test_hw_list_prints_every_preset_with_its_peak(capsys):

@@ -57,29 +57,35 @@ class DecoupledWeightDecayExtension:
     def _decay_amount(self, var):
         return math_ops.cast(self._weight_decay_tensor, var.dtype.base_dtype)
 
-    def _decay_weights_op(self, var):
-        if self._decays(var):
+    # The decay waits for the gradient (``after``): the gradient is taken at the weights before the decay.
+    # Without that edge nothing orders the decay against the forward pass's reads of the variable, and the
+    # gradient sometimes saw the decayed weights (TF 1.15 contrib has the same race).
+    def _decay_weights_op(self, var, after):
+        if not self._decays(var):
+            return control_flow_ops.no_op()
+        with ops.control_dependencies([after]):
             return var.assign_sub(self._decay_amount(var) * var, self._use_locking)
-        return control_flow_ops.no_op()
 
-    def _decay_weights_sparse_op(self, var, indices, scatter_add):
-        if self._decays(var):
+    def _decay_weights_sparse_op(self, var, indices, scatter_add, after):
+        if not self._decays(var):
+            return control_flow_ops.no_op()
+        with ops.control_dependencies([after]):
             update = -self._decay_amount(var) * array_ops.gather(var, indices)
             return scatter_add(var, indices, update, self._use_locking)
-        return control_flow_ops.no_op()
 
     def _apply_dense(self, grad, var):
-        with ops.control_dependencies([self._decay_weights_op(var)]):
+        with ops.control_dependencies([self._decay_weights_op(var, grad)]):
             return super()._apply_dense(grad, var)
 
     def _resource_apply_dense(self, grad, var):
-        with ops.control_dependencies([self._decay_weights_op(var)]):
+        with ops.control_dependencies([self._decay_weights_op(var, grad)]):
             return super()._resource_apply_dense(grad, var)
 
     # The sparse decay sits at the *_duplicate_indices level, on the distinct rows, so it also applies to
     # optimizers that override that level (GradientDescentOptimizer; TF 1.15 decayed nothing there).
     def _apply_sparse_duplicate_indices(self, grad, var):
-        decay = self._decay_weights_sparse_op(var, array_ops.unique(grad.indices)[0], state_ops.scatter_add)
+        decay = self._decay_weights_sparse_op(var, array_ops.unique(grad.indices)[0], state_ops.scatter_add,
+                                              grad.values)
         with ops.control_dependencies([decay]):
             return super()._apply_sparse_duplicate_indices(grad, var)
 
@@ -90,7 +96,8 @@ class DecoupledWeightDecayExtension:
             return var.value()
 
     def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
-        decay = self._decay_weights_sparse_op(handle, array_ops.unique(indices)[0], self._resource_scatter_add)
+        decay = self._decay_weights_sparse_op(handle, array_ops.unique(indices)[0], self._resource_scatter_add,
+                                              grad)
         with ops.control_dependencies([decay]):
             return super()._resource_apply_sparse_duplicate_indices(grad, handle, indices)
 

@@ -96,6 +96,30 @@ def test_adamw_decays_before_the_adam_update(graph):
             np.testing.assert_allclose(sess.run(var), expected, rtol=1e-5)
 
 
+def test_the_decay_waits_for_the_gradient(graph):
+    # Without this edge the decay may run before the forward pass reads the variable, and the gradient then
+    # sees the decayed weights (a race that made the test above fail now and then under load).
+    var = tf.get_variable("w", initializer=np.array([1.0, -2.0], np.float32))
+    loss = tf.reduce_sum(tf.square(var))
+    grads_and_vars = opt.AdamWOptimizer(0.05, learning_rate=LR).compute_gradients(loss)
+    opt.AdamWOptimizer(0.05, learning_rate=LR).apply_gradients(grads_and_vars)
+    grad_op = grads_and_vars[0][0].op
+    decays = [op for op in graph.get_operations() if op.type in ("AssignSubVariableOp", "AssignSub")]
+    assert decays and all(grad_op in _ancestors(op) for op in decays)
+
+
+def _ancestors(op):
+    """Every op ``op`` depends on, through data and control edges."""
+    seen, todo = set(), [op]
+    while todo:
+        current = todo.pop()
+        for parent in [t.op for t in current.inputs] + list(current.control_inputs):
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    return seen
+
+
 def test_decay_var_list_limits_the_decay_also_through_minimize(graph):
     a = tf.get_variable("a", initializer=np.array([2.0], np.float32))
     b = tf.get_variable("b", initializer=np.array([2.0], np.float32))
