@@ -179,6 +179,18 @@ def loop_feed_message(n: int, fed_names) -> str:
             f"iterations_per_loop=1")
 
 
+def _note_dump(options) -> None:
+    """The dump options are validated like the adapter's, but the emulator writes no tensor dumps: say so."""
+    from ascend_sim.options import DumpSettings
+
+    dump = DumpSettings.from_options(options, check_path=False)
+    if dump.active:
+        which = " and ".join(k for k, on in (("enable_dump", dump.enabled), ("enable_dump_debug", dump.debug_enabled))
+                             if on)
+        logger.warning("%s is set: the emulated device dumps no tensors (nothing is written to dump_path %s); "
+                       "the training itself runs as usual", which, dump.path)
+
+
 def attach(session):
     """Create (or find) the device state of ``session``: a DeviceSession, or False when it is off the device.
 
@@ -197,6 +209,7 @@ def attach(session):
                               trace_iterations=settings.count_setting(settings.TRACE_ITERATIONS_ENV,
                                                                       settings.DEFAULT_TRACE_ITERATIONS))
         weakref.finalize(session, state.close)
+        _note_dump(options)
     session.__dict__[STATE_ATTR] = state
     return state
 

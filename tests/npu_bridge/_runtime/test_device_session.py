@@ -188,3 +188,16 @@ def test_runs_from_daemon_threads_are_not_compiled():
             worker.join()
             assert state.compiles == compiles and state.ledger.steps == 0
             assert state.ledger.uncosted_runs == 1 and int(sess.run(m["step"])) == 1   # it did run
+
+
+def test_a_dump_request_is_validated_and_logged_once_as_not_emulated(tmp_path, caplog):
+    with tf.Graph().as_default():
+        value = tf.constant(2.0) * 3.0
+        with pytest.raises(ValueError, match="dump_path"):
+            tf.Session(config=_config(enable_dump=True))
+        with caplog.at_level(logging.WARNING, logger="npu_bridge.runtime"):
+            with tf.Session(config=_config(enable_dump=True, dump_path=str(tmp_path))) as sess:
+                assert sess.run(value) == 6.0 and sess.run(value) == 6.0
+    notes = [r.getMessage() for r in caplog.records if "dumps no tensors" in r.getMessage()]
+    assert len(notes) == 1 and "enable_dump" in notes[0] and str(tmp_path) in notes[0]
+    assert list(tmp_path.iterdir()) == []
