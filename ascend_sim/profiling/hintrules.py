@@ -77,6 +77,9 @@ RULES = (
     Rule("memory", "memory_share", ">=", 0.90,
          "predicted peak memory {memory_gib} GiB is {memory_share_pct} of the {hbm_gib} GiB HBM: reduce the "
          "batch or recompute activations"),
+    Rule("memory_limit", "memory_limit_share", ">", 1.0,
+         "predicted peak memory {memory_gib} GiB exceeds graph_memory_max_size ({memory_limit_gib} GiB): on the "
+         "device the graph would fail to allocate; raise graph_memory_max_size or reduce the batch"),
     Rule("unknown_ops", "unknown_count", ">=", 1,
          "{unknown_count} op(s) have no Ascend mapping and are costed as AI CPU fallbacks ({unknown_list}): "
          "their times are estimates; check the op names against the supported list"),
@@ -96,6 +99,13 @@ def _precision_mode(options):
         return (options.get("effective_precision_mode") or options.get("precision_mode_v2")
                 or options.get("precision_mode"))
     return None
+
+
+def _option(options, name: str):
+    """An option of the profile's options: an NpuOptions attribute, or a key of a loaded profile's dict."""
+    if isinstance(options, dict):
+        return options.get(name)
+    return getattr(options, name, None)
 
 
 def _neighbours(tasks, types) -> Counter:
@@ -179,6 +189,10 @@ def facts(profile) -> dict:
     if roofs is not None and peak:
         f["memory_share"] = peak / roofs.hbm_capacity_bytes
         f["hbm_gib"] = f"{roofs.hbm_capacity_bytes / (1 << 30):.2f}"
+    limit = _option(profile.options, "graph_memory_max_size")
+    if limit and peak:
+        f["memory_limit_share"] = peak / limit
+        f["memory_limit_gib"] = f"{limit / (1 << 30):.2f}"
     f["unknown_count"] = len(profile.unknown_ops)
     f["unknown_list"] = ", ".join(str(u[1] if isinstance(u, (tuple, list)) and len(u) == 2 else u)
                                   for u in profile.unknown_ops[:5])

@@ -109,6 +109,20 @@ def test_memory_against_hbm(share, fires):
     assert _names(prof) == (["memory"] if fires else [])
 
 
+@pytest.mark.parametrize("limit_gib, fires", [(1, True), (4, False), (None, False)])
+def test_memory_over_graph_memory_max_size(limit_gib, fires):
+    from ascend_sim.options import NpuOptions
+
+    peak = 2 << 30
+    options = NpuOptions.from_parameter_map(dict(MIXED, **(
+        {"graph_memory_max_size": str(limit_gib << 30)} if limit_gib else {})))
+    for opts in (options, dict(MIXED, graph_memory_max_size=options.graph_memory_max_size)):  # live, loaded
+        prof = _healthy(options=opts, memory_peak_bytes=peak)
+        assert _names(prof) == (["memory_limit"] if fires else [])
+    if fires:
+        assert "2.00 GiB exceeds graph_memory_max_size (1.00 GiB)" in hintrules.hints(prof)[0]
+
+
 def test_unknown_ops():
     prof = _healthy(unknown_ops=(("n1", "FooOp"), ("n2", "BarOp")))
     assert _names(prof) == ["unknown_ops"]
