@@ -15,17 +15,16 @@ from hccl.manage.api import get_local_rank_size  # noqa: F401  (upstream module 
 from hccl.manage.api import get_rank_id  # noqa: F401  (upstream module namespace)
 from tensorflow.python.ops import init_ops, variable_scope
 
+from ascend_sim.options import AOE_MODES as _AOE_MODES
+from ascend_sim.options import BY_KEY as _OPTION_KEYS
+from ascend_sim.options import PRECISION_MODES as _PRECISION_MODES
+from ascend_sim.options import PRECISION_MODES_V2 as _PRECISION_MODES_V2
 from npu_bridge import tf_adapter
 
 _log = logging.getLogger("npu_bridge.npu_plugin")
 
-_PRECISION_MODES = (
-    "force_fp32", "allow_fp32_to_fp16", "force_fp16", "must_keep_origin_dtype", "allow_mix_precision",
-    "cube_fp16in_fp32out", "allow_mix_precision_fp16", "allow_mix_precision_bf16", "allow_fp32_to_bf16",
-)
-_PRECISION_MODES_V2 = ("fp16", "origin", "cube_fp16in_fp32out", "mixed_float16", "mixed_bfloat16")
-_AOE_MODES = ("1", "2", "4", "mdat")
-_OP_COMPILER_CACHE_MODES = ("enable", "disable", "force")
+# the legal values come from the one NpuOptimizer key table (ascend_sim.options), so the two cannot drift
+_OP_COMPILER_CACHE_MODES = _OPTION_KEYS["op_compiler_cache_mode"].choices
 _AUTO_TUNE_MODES = ("GA", "RL")
 _SAT_MODES = (0, 1)
 _closed = False
