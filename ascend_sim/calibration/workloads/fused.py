@@ -25,6 +25,10 @@ def _mark(tf, op_type: str, body, inputs: list, attrs: dict | None = None, grad=
     from tensorflow.core.framework import attr_value_pb2
 
     graph = tf.get_default_graph()
+    # read variables (and convert other values) outside the op's scope: a ReadVariableOp inside it would be an
+    # inner node of the composite that the gradient (outside) reads, and the lowering would substitute the op's
+    # first output for it
+    inputs = [tf.convert_to_tensor(value) for value in inputs]
     with tf.name_scope(name or op_type) as scope:
         instance = scope.rstrip("/")
         stamp = {"_ascend_composite": attr_value_pb2.AttrValue(s=instance.encode())}

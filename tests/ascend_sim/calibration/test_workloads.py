@@ -88,3 +88,17 @@ def test_bert_gradients_reach_every_variable(small_bert):
         variables = tf.trainable_variables()
         slots = [v for v in tf.global_variables() if "/Adam" in v.name]
     assert len(slots) == 2 * len(variables)
+
+
+
+def test_marked_ops_read_resource_variables_outside_their_scope():
+    # a variable read inside a marked op's scope is an inner node of the composite that its gradient (outside)
+    # reads; the lowering would then substitute the op's first output for it
+    with tf.Graph().as_default() as g:
+        x = tf.random.normal([4, 8])
+        gamma = tf.get_variable("gamma", initializer=tf.ones([8]), use_resource=True)
+        beta = tf.get_variable("beta", initializer=tf.zeros([8]), use_resource=True)
+        y = fused.layer_norm(tf, x, gamma, beta)
+        tf.gradients(tf.reduce_sum(y), [gamma, beta])
+    inner = [op for op in g.get_operations() if "_ascend_composite" in op.node_def.attr]
+    assert inner and not [op.name for op in inner if op.type == "ReadVariableOp"]
