@@ -179,14 +179,14 @@ def call_op(opdef: OpDef, args: dict, name=None):
     if context.executing_eagerly():
         return opdef.build(**inputs, **attrs)
     graph = ops.get_default_graph()
+    # The gradient reads the op's real inputs through the IdentityN; they are converted here, in the caller's
+    # scope, so that a variable's read is not an inner node of the composite that the gradient reads from outside.
+    extra = [ops.convert_to_tensor(t) for t in _flatten_inputs(inputs.values())] if opdef.grad is not None else []
     with ops.name_scope(name, opdef.op_type) as scope:
         instance = scope.rstrip("/")
         stamp = {ASCEND_COMPOSITE_ATTR: attr_value_pb2.AttrValue(s=instance.encode())}
         with graph._attr_scope(stamp):  # pylint: disable=protected-access
             result = opdef.build(**inputs, **attrs)
-            extra = []
-            if opdef.grad is not None:
-                extra = [ops.convert_to_tensor(t) for t in _flatten_inputs(inputs.values())]
         if result is None or isinstance(result, ops.Operation):
             node = result if result is not None else control_flow_ops.no_op(name=scope)
             _tag(node, opdef, instance, attrs, num_outputs=0)

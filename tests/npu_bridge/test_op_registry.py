@@ -189,6 +189,22 @@ def test_second_instance_gets_a_unique_upstream_style_name():
         assert gen_ops.gelu(x).name == "Gelu_1:0"
 
 
+def test_gradient_reads_a_resource_variable_input_outside_the_composite():
+    # the gradient reads the op's real inputs; a variable read made inside the op's scope would be an inner node
+    # of the composite read from outside it (the lowering then has to substitute the op's output for it)
+    from npu_bridge._ops import gen_ops
+
+    with tf.Graph().as_default() as graph:
+        w = tf.get_variable("w", initializer=tf.constant([[0.5, -1.0]]), use_resource=True)
+        y = gen_ops.gelu(w)
+        (dw,) = tf.gradients(tf.reduce_sum(y), [w])
+        instance = y.op.node_def.attr["_ascend_composite"].s.decode()
+        inner = [op for op in graph.get_operations() if op.node_def.attr["_ascend_composite"].s == instance.encode()]
+        outside_readers = {t.op.name for op in graph.get_operations() if op not in inner for t in op.inputs}
+        leaked = [op.name for op in inner if op is not y.op and op.name in outside_readers]
+        assert dw is not None and leaked == []
+
+
 def test_wrappers_compute_eagerly_without_the_tf1_runtime():
     import subprocess
     import sys
