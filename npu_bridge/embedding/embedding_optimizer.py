@@ -57,38 +57,15 @@ def exponential_decay_lr(learning_rate, decay_steps, decay_rate, staircase=False
 class _EmbeddingMixin:
     """Table bookkeeping shared by the embedding optimizers (set by ``ESWorker``)."""
 
-    _embedding_dims = 0
-    _max_nums = 0
-    _es_cluster_configs = ""
+    # set on the optimizer by ``ESWorker`` (upstream exposes them as plain read/write properties)
+    embedding_dims = 0
+    max_nums = 0
+    es_cluster_configs = ""
     mask_zero = False
 
     def _init_lr(self, learning_rate):
         self._decay = learning_rate if isinstance(learning_rate, ExponentialDecayLR) else None
         return learning_rate.learning_rate if self._decay else learning_rate
-
-    @property
-    def embedding_dims(self):
-        return self._embedding_dims
-
-    @embedding_dims.setter
-    def embedding_dims(self, val):
-        self._embedding_dims = val
-
-    @property
-    def max_nums(self):
-        return self._max_nums
-
-    @max_nums.setter
-    def max_nums(self, val):
-        self._max_nums = val
-
-    @property
-    def es_cluster_configs(self):
-        return self._es_cluster_configs
-
-    @es_cluster_configs.setter
-    def es_cluster_configs(self, val):
-        self._es_cluster_configs = val
 
     def _table_lr(self, var, lr, dtype):
         lr = math_ops.cast(lr, dtype)
@@ -100,8 +77,8 @@ class _EmbeddingMixin:
     def _tag(self, result):
         if not context.executing_eagerly():
             # pylint: disable=protected-access
-            result.op._set_attr("_embedding_dim", attr_value_pb2.AttrValue(i=int(self._embedding_dims or 0)))
-            result.op._set_attr("_max_key_num", attr_value_pb2.AttrValue(i=int(self._max_nums or 0)))
+            result.op._set_attr("_embedding_dim", attr_value_pb2.AttrValue(i=int(self.embedding_dims or 0)))
+            result.op._set_attr("_max_key_num", attr_value_pb2.AttrValue(i=int(self.max_nums or 0)))
         return result
 
 
@@ -128,7 +105,7 @@ class AdamOptimizer(_EmbeddingMixin, adam.AdamOptimizer):
             var.handle, math_ops.cast(_ADAM_BEAT1_POWER_VALUE, t), math_ops.cast(_ADAM_BEAT2_POWER_VALUE, t),
             self._table_lr(var, self._lr_t, t), math_ops.cast(self._beta1_t, t), math_ops.cast(self._beta2_t, t),
             math_ops.cast(self._epsilon_t, t), grad, indices, ops.convert_to_tensor(_GLOBAL_STEP_VALUE),
-            self._embedding_dims))
+            self.embedding_dims))
 
     def _finish(self, update_ops, name_scope):
         if self._get_beta_accumulators()[0] is None:  # only PS tables: no beta powers to advance
@@ -153,7 +130,7 @@ class AdagradOptimizer(_EmbeddingMixin, adagrad.AdagradOptimizer):
             return super()._resource_apply_sparse(grad, var, indices)
         return self._tag(gen_npu_cpu_ops.embedding_apply_ada_grad(
             var.handle, self._table_lr(var, self._learning_rate_tensor, grad.dtype), grad, indices,
-            ops.convert_to_tensor(_GLOBAL_STEP_VALUE), self._embedding_dims))
+            ops.convert_to_tensor(_GLOBAL_STEP_VALUE), self.embedding_dims))
 
 
 # ------------------------------------------------------------------- optimizers built on Optimizer
@@ -224,7 +201,7 @@ class AdamWOptimizer(_DenseRuleOptimizer):
             beta2_power=math_ops.cast(_ADAMW_BEAT2_POWER_VALUE, t), lr=self._table_lr(var, self._lr_t, t),
             weight_decay=h["weight_decay"], beta1=h["beta1"], beta2=h["beta2"], epsilon=h["epsilon"], grad=grad,
             keys=indices, max_grad_norm=h["max_grad_norm"], amsgrad=self._amsgrad, maximize=self._maximize,
-            embedding_dim=self._embedding_dims)
+            embedding_dim=self.embedding_dims)
 
     def _dense_update(self, var, grad):
         h = {k: math_ops.cast(v, var.dtype.base_dtype) for k, v in self._hyper.items()}
@@ -261,7 +238,7 @@ class SgdOptimizer(_DenseRuleOptimizer):
     def _table_update(self, grad, var, indices):
         return gen_npu_cpu_ops.embedding_apply_sgd(
             var_handle=var.handle, lr=self._table_lr(var, self._lr_t, grad.dtype), grad=grad, keys=indices,
-            mask_zero=self.mask_zero, embedding_dim=self._embedding_dims)
+            mask_zero=self.mask_zero, embedding_dim=self.embedding_dims)
 
     def _dense_update(self, var, grad):
         new = var - math_ops.cast(self._lr_t, var.dtype.base_dtype) * grad
@@ -295,7 +272,7 @@ class RmspropOptimizer(_DenseRuleOptimizer):
         return gen_npu_cpu_ops.embedding_apply_rmsprop(
             var_handle=var.handle, lr=self._table_lr(var, self._lr_t, t), rho=math_ops.cast(self._rho_t, t),
             momentum=math_ops.cast(self._momentum_t, t), epsilon=math_ops.cast(self._epsilon_t, t), grad=grad,
-            keys=indices, mask_zero=self.mask_zero, embedding_dim=self._embedding_dims)
+            keys=indices, mask_zero=self.mask_zero, embedding_dim=self.embedding_dims)
 
     def _dense_update(self, var, grad):
         dt = var.dtype.base_dtype
