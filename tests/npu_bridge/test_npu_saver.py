@@ -5,6 +5,7 @@ from tensorflow.python.training.saver import BulkSaverBuilder
 
 from npu_bridge.estimator.npu import util
 from npu_bridge.estimator.npu.npu_saver import NPUBulkSaverBuilder, NPUSaver
+from testsupport.graph_edges import ancestors
 
 
 @pytest.fixture(autouse=True)
@@ -35,17 +36,6 @@ def test_save_and_restore_round_trip(tmp_path):
     assert tf.train.list_variables(path) == [("v", [2])]
 
 
-def _ancestors(op):
-    seen, stack = set(), [op]
-    while stack:
-        current = stack.pop()
-        for parent in [t.op for t in current.inputs] + list(current.control_inputs):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
-
-
 @pytest.mark.parametrize("sharded", [False, True])
 def test_sharded_variables_are_broadcast_before_the_save_op(tmp_path, sharded):
     with tf.Graph().as_default() as graph:
@@ -57,7 +47,7 @@ def test_sharded_variables_are_broadcast_before_the_save_op(tmp_path, sharded):
         assert len(broadcasts) == 2, "one broadcast per recorded variable, built once"
         assert all(op.name.startswith("save/Save_Weight_Update_Sharding/") for op in broadcasts)
         save_op = graph.get_tensor_by_name(saver.saver_def.save_tensor_name).op
-        assert set(broadcasts) <= _ancestors(save_op), "the save op must run after the broadcasts"
+        assert set(broadcasts) <= ancestors(save_op), "the save op must run after the broadcasts"
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             path = saver.save(sess, str(tmp_path / "model.ckpt"))

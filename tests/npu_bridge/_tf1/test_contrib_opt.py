@@ -5,6 +5,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 from npu_bridge._tf1 import contrib
+from testsupport.graph_edges import ancestors
 
 contrib.install()
 opt = tf.contrib.opt
@@ -105,19 +106,7 @@ def test_the_decay_waits_for_the_gradient(graph):
     opt.AdamWOptimizer(0.05, learning_rate=LR).apply_gradients(grads_and_vars)
     grad_op = grads_and_vars[0][0].op
     decays = [op for op in graph.get_operations() if op.type in ("AssignSubVariableOp", "AssignSub")]
-    assert decays and all(grad_op in _ancestors(op) for op in decays)
-
-
-def _ancestors(op):
-    """Every op ``op`` depends on, through data and control edges."""
-    seen, todo = set(), [op]
-    while todo:
-        current = todo.pop()
-        for parent in [t.op for t in current.inputs] + list(current.control_inputs):
-            if parent not in seen:
-                seen.add(parent)
-                todo.append(parent)
-    return seen
+    assert decays and all(grad_op in ancestors(op) for op in decays)
 
 
 def test_decay_var_list_limits_the_decay_also_through_minimize(graph):
