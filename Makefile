@@ -21,10 +21,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 
-# Same-run ratio benchmarks (never part of `make test`): every benchmarks/*.py with its default arguments;
+# Same-run ratio benchmarks (never part of `make test`): every benchmarks/*.py (but _*.py helpers) with its default arguments;
 # results are recorded in docs/performance.md (and docs/calibration.md for the calibration table).
 benchmarks: $(STAMP)
-	@set -e; for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script; done
+	@set -e; for script in $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py)); do echo "== $$script"; $(PY) $$script; done
 
 # Predicted vs published throughput of the calibration workloads (docs/calibration.md).
 calibrate: $(STAMP)

@@ -32,6 +32,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from ascend_sim import kernels  # noqa: E402
+from _timing import samples  # noqa: E402
 
 tf1 = tf.compat.v1
 KEEP = 0.9
@@ -44,13 +45,9 @@ def _numba_copy(src, dst):
 
 
 def timed(fn, repeat):
-    fn()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return min(samples), statistics.median(samples)
+    """(min, median) seconds of ``repeat`` calls after a warm-up call."""
+    runs = samples(fn, repeat)
+    return min(runs), statistics.median(runs)
 
 
 def bert_gelu(x):

@@ -14,7 +14,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,19 +23,10 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from ascend_sim import hw as hwlib, profiling  # noqa: E402
 from ascend_sim.sim import simulate  # noqa: E402
 from scheduler import synthetic_program  # noqa: E402
+from _timing import samples  # noqa: E402
 
 CASES = (("records only", ()), ("records + csv", ("csv",)), ("records + timeline", ("timeline",)),
          ("records + summary", ("summary",)), ("records + html", ("html",)))
-
-
-def timed(fn, repeat: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def size_mb(path: Path) -> float:
@@ -51,7 +41,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     hw = hwlib.load()
     program = synthetic_program(args.tasks, hw)
-    sim_times = timed(lambda: simulate(program, hw, args.iterations), args.repeat)
+    sim_times = samples(lambda: simulate(program, hw, args.iterations), args.repeat)
     prof = simulate(program, hw, args.iterations)
     base = min(sim_times)
     print(f"{len(prof.tasks)} task records, {len(prof.steps)} iterations; "
@@ -60,7 +50,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for label, formats in CASES:
             roots = []
-            times = timed(lambda: roots.append(profiling.write(prof, tmp, formats=formats)), args.repeat)
+            times = samples(lambda: roots.append(profiling.write(prof, tmp, formats=formats)), args.repeat)
             print(f"{label:<34} {min(times) * 1e3:9.1f} {statistics.median(times) * 1e3:9.1f} "
                   f"{min(times) / base:10.2f} {size_mb(roots[-1]):7.2f}")
         runs = [simulate(program, hw, 1, start_us=0.0)]
@@ -72,7 +62,7 @@ def main(argv=None) -> None:
             for r in runs:
                 sink.append(r)
             sink.close()
-        times = timed(session, args.repeat)
+        times = samples(session, args.repeat)
         print(f"{'sink: append + flush per run':<34} {min(times) * 1e3:9.1f} {statistics.median(times) * 1e3:9.1f} "
               f"{min(times) / base:10.2f}")
 

@@ -26,6 +26,7 @@ from ascend_sim.ops import registry  # noqa: E402
 from ascend_sim.ops.desc import OpInstance, TensorDesc as T  # noqa: E402
 from ascend_sim.options import NpuOptions  # noqa: E402
 from ascend_sim.sim import simulate  # noqa: E402
+from _timing import samples  # noqa: E402
 
 ACT = T((32, 28, 28, 64), "float16", "NC1HWC0", "NHWC")
 CHAN = T((64,), "float32", "NC1HWC0")
@@ -58,16 +59,6 @@ def synthetic_program(n: int, hw, seed: int = 0) -> Program:
     return Program(tuple(tasks), 0, (), (), None, None, (), NpuOptions(enable_data_pre_proc=True), hw.name)
 
 
-def timed(fn, repeat: int) -> list[float]:
-    fn()                                        # warm-up
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return out
-
-
 def row(label: str, times: list[float], executions: int) -> str:
     best, med = min(times) * 1e3, statistics.median(times) * 1e3
     return f"{label:<52} {best:9.1f} {med:9.1f} {best * 1e3 / executions:12.2f}"
@@ -91,10 +82,10 @@ def resnet(repeat: int, hw) -> list[str]:
             train = tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
     options = {"precision_mode": "allow_mix_precision", "iterations_per_loop": 10}
     programs = []
-    lower_times = timed(lambda: programs.append(lower(graph, fetches=[train.name], options=options, hw=hw)),
+    lower_times = samples(lambda: programs.append(lower(graph, fetches=[train.name], options=options, hw=hw)),
                         repeat)
     program = programs[-1]
-    sim_times = timed(lambda: simulate(program, hw, 1, batch=256), repeat)
+    sim_times = samples(lambda: simulate(program, hw, 1, batch=256), repeat)
     n = len(program.tasks)
     ratio = min(sim_times) / min(lower_times)
     return [row(f"ResNet-50 b256 lower ({n} tasks)", lower_times, n),
@@ -113,7 +104,7 @@ def main(argv=None) -> None:
     program = synthetic_program(args.tasks, hw)
     print(f"{'case':<52} {'min ms':>9} {'median ms':>9} {'us/task-run':>12}")
     for it in args.iterations:
-        times = timed(lambda: simulate(program, hw, it), args.repeat)
+        times = samples(lambda: simulate(program, hw, it), args.repeat)
         print(row(f"synthetic {args.tasks} tasks x {it} iteration(s)", times, args.tasks * it))
     if args.resnet:
         for line in resnet(args.repeat, hw):

@@ -16,7 +16,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["ASCEND_SIM_LOG_STEPS"] = "0"          # no log lines in the timings
@@ -30,6 +29,7 @@ from tensorflow.core.protobuf import config_pb2  # noqa: E402
 
 import npu_bridge.npu_init  # noqa: E402,F401  (Session patch + device runtime)
 from npu_bridge._runtime import device_session, interception  # noqa: E402
+from _timing import samples  # noqa: E402
 
 BATCH, FEATURES, WIDTH = 64, 32, 64
 
@@ -43,15 +43,6 @@ def mlp(depth: int, width: int = WIDTH):
     loss = tf.losses.mean_squared_error(y, tf.layers.dense(h, 1))
     train = tf.train.GradientDescentOptimizer(0.01).minimize(loss, global_step=tf.train.get_or_create_global_step())
     return x, y, loss, train
-
-
-def _time_runs(fn, runs: int) -> list:
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def overhead(runs: int, rounds: int, profile: bool) -> None:
@@ -82,15 +73,15 @@ def overhead(runs: int, rounds: int, profile: bool) -> None:
                 sess.run([train, loss], feed)
                 call(*args)
             sessions[mode] = (sess, call, args)
-        samples = {(m, p): [] for m in modes for p in ("run", "callable")}
+        per_run = {(m, p): [] for m in modes for p in ("run", "callable")}
         for _ in range(rounds):
             for mode in modes:
                 sess, call, args = sessions[mode]
                 if mode == "plain TF":
                     interception.uninstall()                 # TensorFlow's own methods, nothing of ours
                 try:
-                    samples[(mode, "run")] += _time_runs(lambda: sess.run([train, loss], feed), runs)
-                    samples[(mode, "callable")] += _time_runs(lambda: call(*args), runs)
+                    per_run[(mode, "run")] += samples(lambda: sess.run([train, loss], feed), runs, warmup=False)
+                    per_run[(mode, "callable")] += samples(lambda: call(*args), runs, warmup=False)
                 finally:
                     interception.install()
         for sess, _, _ in sessions.values():
@@ -99,9 +90,9 @@ def overhead(runs: int, rounds: int, profile: bool) -> None:
           f"per row ({rounds} alternating rounds)")
     print(f"{'path':<10} {'mode':<20} {'median µs':>10} {'overhead µs':>12} {'ratio':>7}")
     for path in ("run", "callable"):
-        base = statistics.median(samples[("plain TF", path)])
+        base = statistics.median(per_run[("plain TF", path)])
         for mode in modes:
-            med = statistics.median(samples[(mode, path)])
+            med = statistics.median(per_run[(mode, path)])
             print(f"{path:<10} {mode:<20} {med * 1e6:>10.1f} {(med - base) * 1e6:>12.1f} {med / base:>7.3f}")
 
 
