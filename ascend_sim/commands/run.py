@@ -22,14 +22,13 @@ import sys
 import traceback
 
 from ascend_sim.commands import BAD_INPUT
+from ascend_sim.options.environment import HW_ENV, RUN_OUTPUT_ENV
+from ascend_sim.options.npu_options import STRICT_ENV
 
 NAME = "run"
 HELP = "run a TF 1.x script on the emulated Ascend 910 with profiling on, then print its op timing summary"
 INTERRUPTED = 130            # the shell's status for a process ended by SIGINT
 SCRIPT_FAILED = 1
-RUN_OUTPUT_ENV = "ASCEND_SIM_RUN_OUTPUT"     # read by npu_bridge._runtime.settings
-HW_ENV = "ASCEND_SIM_HW"
-STRICT_ENV = "ASCEND_SIM_STRICT"
 NO_SESSION = ("ascend-sim run: the script ran no session on the emulated device, so there is no profile "
               "(sessions reach the device once the script imports npu_bridge.npu_init)")
 

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
+# ascend-sim's own variables that `ascend-sim run` sets and the NPU session runtime reads
+HW_ENV = "ASCEND_SIM_HW"                   # hardware preset name or .toml path of the emulated device
+RUN_OUTPUT_ENV = "ASCEND_SIM_RUN_OUTPUT"   # profiling on, into this directory, whatever the script's options say
+
 UPSTREAM_DEFAULTS = {"RANK_SIZE": "1", "RANK_ID": "0", "DEVICE_ID": "0", "ASCEND_DEVICE_ID": "0", "DEVICE_INDEX": "0",
                      "JOB_ID": "1"}
 _warned_default_device = []

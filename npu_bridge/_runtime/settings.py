@@ -20,13 +20,13 @@ from __future__ import annotations
 import logging
 import os
 
+from ascend_sim.options.environment import HW_ENV, RUN_OUTPUT_ENV
+
 logger = logging.getLogger("npu_bridge.runtime")
 
 NO_RUNTIME_ENV = "ASCEND_SIM_NO_DEVICE_RUNTIME"
-HW_ENV = "ASCEND_SIM_HW"
 LOG_STEPS_ENV = "ASCEND_SIM_LOG_STEPS"
 TRACE_ITERATIONS_ENV = "ASCEND_SIM_TRACE_ITERATIONS"
-RUN_OUTPUT_ENV = "ASCEND_SIM_RUN_OUTPUT"
 DEFAULT_HW = "Ascend910A"
 DEFAULT_LOG_STEPS = 100
 DEFAULT_TRACE_ITERATIONS = 100
