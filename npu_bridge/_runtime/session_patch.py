@@ -10,7 +10,6 @@ the patch and turns off only the device runtime (sessions then run as plain Tens
 """
 import functools
 import logging
-import os
 
 from tensorflow.python.client import session
 
@@ -27,7 +26,7 @@ def is_installed() -> bool:
 
 def install() -> bool:
     """Patch Session and InteractiveSession constructors once; returns True when the patch is active."""
-    if os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+    if settings.flag(DISABLE_ENV):
         _log.info("%s is set: tf.Session is not patched with the NPU default config", DISABLE_ENV)
         return is_installed()
     from npu_bridge.estimator.npu.npu_config import decorator_tf_session

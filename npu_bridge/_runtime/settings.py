@@ -21,6 +21,7 @@ import logging
 import os
 
 from ascend_sim.options.environment import HW_ENV, RUN_OUTPUT_ENV
+from ascend_sim.options.values import TRUE_WORDS
 
 logger = logging.getLogger("npu_bridge.runtime")
 
@@ -30,12 +31,12 @@ TRACE_ITERATIONS_ENV = "ASCEND_SIM_TRACE_ITERATIONS"
 DEFAULT_HW = "Ascend910A"
 DEFAULT_LOG_STEPS = 100
 DEFAULT_TRACE_ITERATIONS = 100
-_TRUE = ("1", "true", "yes", "on")
 
 
 def flag(name: str, environ=None) -> bool:
+    """Whether the variable ``name`` is set to a true word (1 / true / yes / on, any case)."""
     environ = os.environ if environ is None else environ
-    return environ.get(name, "").strip().lower() in _TRUE
+    return environ.get(name, "").strip().lower() in TRUE_WORDS
 
 
 def runtime_disabled(environ=None) -> bool:

@@ -20,7 +20,6 @@ after some were created logs a warning.
 """
 import gc
 import logging
-import os
 import sys
 
 _log = logging.getLogger("npu_bridge")
@@ -30,7 +29,9 @@ _CONTRIB = "npu_bridge._tf1.contrib"
 
 
 def disabled_by_env() -> bool:
-    return os.environ.get(DISABLE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    from npu_bridge._runtime.settings import flag
+
+    return flag(DISABLE_ENV)
 
 
 def is_installed() -> bool:
